@@ -1,0 +1,114 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class CustomerPortfolio(models.Model):
+    """An agent's book of clients."""
+
+    _name = "customer.portfolio"
+    _description = "Customer Portfolio"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "name, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True, translate=False)
+    active = fields.Boolean(default=True, tracking=True)
+    color = fields.Integer()
+    agent_id = fields.Many2one(
+        "res.users",
+        string="Agent",
+        required=True,
+        index=True,
+        tracking=True,
+        default=lambda self: self.env.user,
+        check_company=True,
+        domain="[('share', '=', False)]",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    partner_ids = fields.One2many("res.partner", "portfolio_id", string="Clients")
+    hotline_phone = fields.Char(
+        string="24/7 Hotline",
+        tracking=True,
+        help="The number clients of this portfolio can call at any hour; "
+        "it is printed on every offer they receive.",
+    )
+    description = fields.Html()
+    client_count = fields.Integer(string="Number of Clients", compute="_compute_client_stats")
+    target_client_count = fields.Integer(
+        string="Target Clients", compute="_compute_client_stats"
+    )
+    target_share = fields.Float(
+        string="Target Share (%)",
+        compute="_compute_client_stats",
+        digits=(5, 1),
+        help="Share of the portfolio's clients that belong to a target segment.",
+    )
+    target_share_min = fields.Float(
+        string="Minimum Target Share (%)", default=70.0, digits=(5, 1)
+    )
+    target_share_max = fields.Float(
+        string="Maximum Target Share (%)", default=80.0, digits=(5, 1)
+    )
+    target_share_status = fields.Selection(
+        [("below", "Below band"), ("within", "Within band"), ("above", "Above band")],
+        compute="_compute_client_stats",
+    )
+
+    @api.depends(
+        "partner_ids.is_target_client",
+        "partner_ids.active",
+        "target_share_min",
+        "target_share_max",
+    )
+    def _compute_client_stats(self):
+        counts = {
+            (portfolio.id, is_target): count
+            for portfolio, is_target, count in self.env["res.partner"]._read_group(
+                [("portfolio_id", "in", self.ids)],
+                ["portfolio_id", "is_target_client"],
+                ["__count"],
+            )
+        }
+        for portfolio in self:
+            targets = counts.get((portfolio.id, True), 0)
+            total = targets + counts.get((portfolio.id, False), 0)
+            share = 100.0 * targets / total if total else 0.0
+            portfolio.client_count = total
+            portfolio.target_client_count = targets
+            portfolio.target_share = share
+            if share < portfolio.target_share_min:
+                portfolio.target_share_status = "below"
+            elif share > portfolio.target_share_max:
+                portfolio.target_share_status = "above"
+            else:
+                portfolio.target_share_status = "within"
+
+    @api.constrains("target_share_min", "target_share_max")
+    def _check_target_share_band(self):
+        for portfolio in self:
+            low, high = portfolio.target_share_min, portfolio.target_share_max
+            if not 0 <= low <= high <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "The target share band of portfolio %(name)s must satisfy "
+                        "0 ≤ minimum ≤ maximum ≤ 100 (got %(low)s–%(high)s).",
+                        name=portfolio.name,
+                        low=low,
+                        high=high,
+                    )
+                )
+
+    def action_open_clients(self):
+        """Open the clients of this portfolio."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_portfolio.res_partner_action_portfolio_clients"
+        )
+        action["domain"] = [("portfolio_id", "=", self.id)]
+        action["context"] = {"default_portfolio_id": self.id}
+        return action
