@@ -11,12 +11,11 @@ class CustomerPortfolio(models.Model):
     _order = "name, id"
     _check_company_auto = True
 
-    name = fields.Char(required=True, tracking=True, translate=False)
+    name = fields.Char(required=True, tracking=True)
     active = fields.Boolean(default=True, tracking=True)
     color = fields.Integer()
     agent_id = fields.Many2one(
         "res.users",
-        string="Agent",
         required=True,
         index=True,
         tracking=True,
@@ -38,7 +37,9 @@ class CustomerPortfolio(models.Model):
         "it is printed on every offer they receive.",
     )
     description = fields.Html()
-    client_count = fields.Integer(string="Number of Clients", compute="_compute_client_stats")
+    client_count = fields.Integer(
+        string="Number of Clients", compute="_compute_client_stats"
+    )
     target_client_count = fields.Integer(
         string="Target Clients", compute="_compute_client_stats"
     )

@@ -45,7 +45,6 @@ class ResPartner(models.Model):
 
     portfolio_id = fields.Many2one(
         "customer.portfolio",
-        string="Portfolio",
         index="btree_not_null",
         tracking=True,
         ondelete="restrict",
@@ -123,10 +122,8 @@ class ResPartner(models.Model):
         groups=PORTFOLIO_GROUP,
     )
 
-    _birthday_idx = models.Index(
-"(birthday_month, birthday_day)")
-    _client_since_idx = models.Index(
-"(client_since_month, client_since_day)")
+    _birthday_idx = models.Index("(birthday_month, birthday_day)")
+    _client_since_idx = models.Index("(client_since_month, client_since_day)")
 
     @api.depends("birthdate")
     def _compute_birthday_parts(self):

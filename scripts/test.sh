@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Lint the module, install it on a fresh database and run its whole test suite.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+DB="${1:-customer_portfolio_test}"
+find_odoo
+ensure_postgres
+prepare_addons
+
+# Test tools live in a virtual environment that still sees Odoo.
+VENV="${CUSTOMER_PORTFOLIO_VENV:-$HOME/.cache/customer_portfolio/venv}"
+REQS="$REPO_DIR/scripts/requirements-test.txt"
+if ! "$VENV/bin/python" -c 'import odoo.release' 2>/dev/null; then
+    say "Creating the test tools' virtual environment in $VENV"
+    rm -rf "$VENV"
+    "$PYTHON" -m venv --system-site-packages "$VENV"
+fi
+if ! cmp -s "$REQS" "$VENV/.requirements-test.txt"; then
+    say "Installing the test tools"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQS"
+    cp "$REQS" "$VENV/.requirements-test.txt"
+fi
+PYTHON="$VENV/bin/python"
+
+say "Linting"
+cd "$MODULE_DIR"
+"$VENV/bin/ruff" check --no-fix .
+"$VENV/bin/ruff" format --check .
+(cd "$STATE_DIR/addons" && "$VENV/bin/pylint" --rcfile="$REPO_DIR/.pylintrc" customer_portfolio)
+"$VENV/bin/oca-checks-odoo-module" --no-verbose "$MODULE_DIR"
+shopt -s nullglob
+po_files=("$MODULE_DIR"/i18n/*.po "$MODULE_DIR"/i18n/*.pot)
+if [ ${#po_files[@]} -gt 0 ]; then
+    "$VENV/bin/oca-checks-po" --no-verbose "${po_files[@]}"
+fi
+
+recreate_db "$DB"
+
+say "Running the tests"
+set +e
+"$PYTHON" -m pytest -p no:cacheprovider --rootdir "$STATE_DIR/addons" \
+    --odoo-config "$ODOO_CONF" --odoo-database "$DB" --odoo-log-level=warn \
+    "$MODULE_DIR/tests"
+status=$?
+set -e
+[ "$status" -eq 0 ] || die "the test suite failed (pytest exit status $status)"
+say "All checks passed"

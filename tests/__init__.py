@@ -1,0 +1,4 @@
+from . import test_access
+from . import test_constraints
+from . import test_partner_dates
+from . import test_portfolio
