@@ -109,6 +109,24 @@ class ResPartner(models.Model):
     is_target_client = fields.Boolean(
         string="Target Client", index=True, groups=PORTFOLIO_GROUP
     )
+    segment_id = fields.Many2one(
+        "customer.segment", index="btree_not_null", groups=PORTFOLIO_GROUP
+    )
+    location_risk_ids = fields.Many2many(
+        "customer.location.risk",
+        string="Risk Areas",
+        groups=PORTFOLIO_GROUP,
+        help="The active risk areas covering the client's address.",
+    )
+    location_risk_level = fields.Selection(
+        [("none", "None"), ("low", "Low"), ("medium", "Medium"), ("high", "High")],
+        default="none",
+        index=True,
+        groups=PORTFOLIO_GROUP,
+    )
+    offer_ids = fields.One2many(
+        "customer.offer", "partner_id", string="Offers", groups=PORTFOLIO_GROUP
+    )
     income_record_ids = fields.One2many(
         "customer.income.record",
         "partner_id",
