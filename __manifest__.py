@@ -13,6 +13,7 @@
     "data": [
         "security/customer_portfolio_security.xml",
         "security/ir.model.access.csv",
+        "data/customer_offer_category_data.xml",
         "views/customer_portfolio_views.xml",
         "views/customer_income_record_views.xml",
         "views/customer_life_event_views.xml",

@@ -5,4 +5,5 @@ from . import res_partner
 from . import customer_segment
 from . import customer_location_risk
 from . import customer_offer_template
+from . import customer_offer_category
 from . import customer_offer

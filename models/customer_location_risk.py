@@ -46,3 +46,18 @@ class CustomerLocationRisk(models.Model):
     )
     date_end = fields.Date(string="End", tracking=True)
     note = fields.Html()
+    suppressed_category_ids = fields.Many2many(
+        "customer.offer.category",
+        string="Suppressed Offers",
+        default=lambda self: self.env.ref(
+            "customer_portfolio.offer_category_insurance", raise_if_not_found=False
+        ),
+        help="Offer categories not proposed to clients inside the area while it is "
+        "active.",
+    )
+    promoted_template_ids = fields.Many2many(
+        "customer.offer.template",
+        string="Promoted Offers",
+        domain="[('trigger', '=', 'location_risk')]",
+        help="Offers proposed to the clients inside the area while it is active.",
+    )

@@ -253,3 +253,15 @@ class ResPartner(models.Model):
                         client=partner.display_name,
                     )
                 )
+
+    def _get_offer_suppressed_categories(self):
+        """Map each partner id to the offer category codes its risk areas suppress.
+
+        Prefetching reads the areas and their categories for all partners at once.
+        """
+        return {
+            partner.id: set(
+                partner.location_risk_ids.suppressed_category_ids.mapped("code")
+            )
+            for partner in self
+        }
