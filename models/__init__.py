@@ -4,6 +4,7 @@ from . import customer_life_event
 from . import res_partner
 from . import customer_segment
 from . import customer_location_risk
+from . import customer_offer_month
 from . import customer_offer_template
 from . import customer_offer_category
 from . import customer_offer

@@ -39,6 +39,12 @@ class CustomerLifeEvent(models.Model):
 
     _partner_date_idx = models.Index("(partner_id, date DESC, id DESC)")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        events = super().create(vals_list)
+        self.env["customer.offer"]._generate_life_event_offers(events)
+        return events
+
     @api.constrains("date")
     def _check_date(self):
         today = fields.Date.context_today(self)

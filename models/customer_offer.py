@@ -1,4 +1,31 @@
-from odoo import fields, models
+import logging
+import secrets
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+import psycopg2.errors
+import pytz
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
+from odoo.tools import SQL
+
+from .customer_offer_template import DATE_TRIGGERS
+
+_logger = logging.getLogger(__name__)
+
+# unambiguous characters for coupon codes: 32 symbols, 12 of them = 60 bits
+COUPON_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+BATCH_SIZE = 500
+OPEN_STATES = ("draft", "sent")
+
+
+def new_coupon_code():
+    """A random, unguessable coupon code such as ``K7QX-M2PD-9HWT``."""
+    code = "".join(secrets.choice(COUPON_ALPHABET) for _i in range(12))
+    return "-".join(code[i : i + 4] for i in range(0, 12, 4))
 
 
 class CustomerOffer(models.Model):
@@ -12,18 +39,68 @@ class CustomerOffer(models.Model):
 
     name = fields.Char(related="template_id.name")
     partner_id = fields.Many2one(
-        "res.partner", string="Client", required=True, index=True, ondelete="cascade"
+        "res.partner",
+        string="Client",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        tracking=True,
+        domain="[('portfolio_id', '!=', False)]",
     )
     template_id = fields.Many2one(
-        "customer.offer.template", required=True, index=True, ondelete="restrict"
+        "customer.offer.template",
+        string="Offer",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
     )
+    trigger = fields.Selection(related="template_id.trigger")
     offer_category = fields.Selection(related="template_id.offer_category", store=True)
-    portfolio_id = fields.Many2one("customer.portfolio", index=True)
-    agent_id = fields.Many2one("res.users", string="Agent", index=True)
-    company_id = fields.Many2one(
-        "res.company", index=True, default=lambda self: self.env.company
+    description = fields.Html(related="template_id.description")
+    affiliate_partner_id = fields.Many2one(related="template_id.affiliate_partner_id")
+    portfolio_id = fields.Many2one(
+        "customer.portfolio",
+        index=True,
+        compute="_compute_from_partner",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
-    occasion_key = fields.Char(required=True, default="manual")
+    agent_id = fields.Many2one(
+        "res.users",
+        string="Agent",
+        index=True,
+        compute="_compute_from_partner",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    segment_id = fields.Many2one(
+        "customer.segment",
+        index="btree_not_null",
+        compute="_compute_from_partner",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="The client's segment when the offer was made.",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        index=True,
+        compute="_compute_from_partner",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    hotline_phone = fields.Char(related="portfolio_id.hotline_phone")
+    occasion_key = fields.Char(
+        required=True,
+        readonly=True,
+        default=lambda self: f"manual-{secrets.token_hex(6)}",
+        help="What the offer celebrates (e.g. birthday-2026): a client gets an "
+        "offer only once per template and occasion.",
+    )
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -37,10 +114,527 @@ class CustomerOffer(models.Model):
         default="draft",
         tracking=True,
         index=True,
+        group_expand=True,
     )
-    date_start = fields.Date(required=True, default=fields.Date.context_today)
-    date_end = fields.Date(index=True)
-    interest_rate = fields.Float(string="Interest Rate (%)", digits=(5, 2))
-    coupon_code = fields.Char(copy=False)
+    date_start = fields.Date(
+        string="Valid From", required=True, default=fields.Date.context_today
+    )
+    date_end = fields.Date(
+        string="Valid Until",
+        index=True,
+        compute="_compute_from_template",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    interest_rate = fields.Float(
+        string="Interest Rate (%)",
+        digits=(5, 2),
+        compute="_compute_from_template",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    coupon_code = fields.Char(copy=False, readonly=True)
+    acceptance_rate = fields.Float(
+        string="Acceptance Rate (%)",
+        compute="_compute_acceptance_rate",
+        store=True,
+        aggregator="avg",
+        digits=(5, 1),
+        help="100 for an accepted offer, 0 otherwise: its average is the share of "
+        "offers accepted.",
+    )
 
     _unique_occasion = models.UniqueIndex("(partner_id, template_id, occasion_key)")
+    _unique_coupon_code = models.UniqueIndex(
+        "(coupon_code) WHERE coupon_code IS NOT NULL"
+    )
+    _open_date_end_idx = models.Index("(date_end) WHERE state IN ('draft', 'sent')")
+
+    @api.depends("partner_id")
+    def _compute_from_partner(self):
+        for offer in self:
+            partner = offer.partner_id
+            offer.portfolio_id = partner.portfolio_id
+            offer.agent_id = partner.portfolio_id.agent_id
+            offer.segment_id = partner.segment_id
+            offer.company_id = partner.portfolio_id.company_id or self.env.company
+
+    @api.depends("template_id", "date_start")
+    def _compute_from_template(self):
+        for offer in self:
+            template = offer.template_id
+            offer.interest_rate = template.interest_rate
+            offer.date_end = offer.date_start and (
+                offer.date_start + timedelta(days=max(template.validity_days, 1) - 1)
+            )
+
+    @api.depends("state")
+    def _compute_acceptance_rate(self):
+        for offer in self:
+            offer.acceptance_rate = 100.0 if offer.state == "accepted" else 0.0
+
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        for offer in self:
+            if offer.date_end and offer.date_end < offer.date_start:
+                raise ValidationError(
+                    self.env._(
+                        "The offer %(offer)s to %(client)s ends before it starts.",
+                        offer=offer.name,
+                        client=offer.partner_id.display_name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        template_ids = [
+            vals["template_id"] for vals in vals_list if "template_id" in vals
+        ]
+        templates = self.env["customer.offer.template"].browse(template_ids)
+        coupon_ids = set(templates.filtered(lambda t: t.offer_category == "coupon").ids)
+        for vals in vals_list:
+            if vals.get("template_id") in coupon_ids and not vals.get("coupon_code"):
+                vals["coupon_code"] = new_coupon_code()
+        return super().create(vals_list)
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def _check_state(self, allowed, action):
+        wrong = self.filtered(lambda o: o.state not in allowed)
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "The offer %(offer)s to %(client)s is %(state)s: it cannot be "
+                    "%(action)s.",
+                    offer=wrong[0].name,
+                    client=wrong[0].partner_id.display_name,
+                    state=dict(wrong._fields["state"]._description_selection(self.env))[
+                        wrong[0].state
+                    ],
+                    action=action,
+                )
+            )
+
+    def action_send(self):
+        """Email the draft offers to their clients."""
+        self._check_state(("draft",), self.env._("sent"))
+        self._send_emails()
+        self.state = "sent"
+
+    def action_accept(self):
+        self._check_state(OPEN_STATES, self.env._("accepted"))
+        self.state = "accepted"
+
+    def action_decline(self):
+        self._check_state(OPEN_STATES, self.env._("declined"))
+        self.state = "declined"
+
+    def action_cancel(self):
+        self._check_state(OPEN_STATES, self.env._("cancelled"))
+        self.state = "cancelled"
+
+    def action_reset_draft(self):
+        self._check_state(("cancelled",), self.env._("reset to draft"))
+        self.state = "draft"
+
+    # ------------------------------------------------------------
+    # Generation
+    # ------------------------------------------------------------
+
+    @api.model
+    def generate_offers(self, on_date=None):
+        """Run every date-driven trigger for a day and return the new offers.
+
+        Without ``on_date``, each client is served on their own local date (see
+        ``_get_local_date_domains``); with it, ``on_date`` is the day for everyone.
+        """
+        return self._generate_offers(on_date and fields.Date.to_date(on_date))
+
+    def _generate_offers(self, on_date=None, commit_progress=False):
+        """Create the offers of every date-driven trigger, batch by batch.
+
+        With ``commit_progress`` (the cron), each batch is committed through
+        ``ir.cron._commit_progress`` and the run stops when its time is up: since
+        jobs only select clients who do not have the offer yet, the next run
+        resumes where this one stopped.
+        """
+        self.check_access("create")
+        Partner = self.env["res.partner"]
+        jobs = self._get_offer_jobs(on_date)
+        if commit_progress:
+            remaining = sum(Partner.search_count(job["domain"]) for job in jobs)
+            self.env["ir.cron"]._commit_progress(remaining=remaining)
+        offers = self.browse()
+        for job in jobs:
+            last_id = 0
+            while True:
+                partners = Partner.search(
+                    job["domain"] & Domain("id", ">", last_id),
+                    order="id",
+                    limit=BATCH_SIZE,
+                )
+                if not partners:
+                    break
+                last_id = partners[-1].id
+                offers |= self._generate_batch(job["template"], job, partners)
+                if commit_progress and not self.env["ir.cron"]._commit_progress(
+                    processed=len(partners)
+                ):
+                    return offers
+        if commit_progress:
+            self.env["ir.cron"]._commit_progress(remaining=0)
+        return offers
+
+    def _get_offer_jobs(self, on_date=None):
+        """The (template, occasion, clients) to process for a day.
+
+        Each job's ``domain`` selects the eligible clients of the occasion who
+        are on that day locally and who do not have the offer yet.
+        """
+        if on_date:
+            local_domains = {on_date: Domain.TRUE}
+        else:
+            local_domains = self._get_local_date_domains(fields.Datetime.now())
+        if not local_domains:
+            return []
+        templates = self.env["customer.offer.template"].search(
+            [("trigger", "in", DATE_TRIGGERS)]
+        )
+        areas = self.env["customer.location.risk"].search(
+            [
+                ("date_start", "<=", max(local_domains)),
+                "|",
+                ("date_end", "=", False),
+                ("date_end", ">=", min(local_domains)),
+                ("promoted_template_ids", "in", templates.ids),
+            ]
+        )
+        jobs = []
+        for day, local_domain in local_domains.items():
+            day_areas = areas.filtered(
+                lambda a, d=day: (
+                    a.date_start <= d and (not a.date_end or a.date_end >= d)
+                )
+            )
+            for template in templates:
+                base_domain = local_domain & template._get_partner_domain()
+                for occasion in template._get_occasions(day, day_areas):
+                    occasion["template"] = template
+                    occasion["domain"] = (
+                        base_domain
+                        & occasion["domain"]
+                        & Domain(
+                            "offer_ids",
+                            "not any",
+                            [
+                                ("template_id", "=", template.id),
+                                ("occasion_key", "=", occasion["key"]),
+                            ],
+                        )
+                    )
+                    jobs.append(occasion)
+        return jobs
+
+    @api.model
+    def _get_local_date_domains(self, now):
+        """Map each date that is "today" for some client at ``now`` (UTC) to the
+        domain of the clients whose local date it is.
+
+        A client's timezone is theirs, else their agent's, else the agent's
+        company's, else the administrator's, else UTC. Run hourly or daily, the
+        cron thus reaches each client on their own date; the unique occasion key
+        makes reruns harmless.
+        """
+        utc_now = pytz.utc.localize(now)
+
+        def local_date(tz_name):
+            return utc_now.astimezone(pytz.timezone(tz_name)).date()
+
+        admin_tz = self.env.ref("base.user_admin", raise_if_not_found=False).tz
+        tzs_by_date = defaultdict(list)
+        for (tz,) in self.env["res.partner"]._read_group(
+            [("portfolio_id", "!=", False), ("tz", "!=", False)], ["tz"]
+        ):
+            tzs_by_date[local_date(tz)].append(tz)
+        agents_by_date = defaultdict(list)
+        for (agent,) in self.env["customer.portfolio"]._read_group([], ["agent_id"]):
+            tz = agent.tz or agent.company_id.partner_id.tz or admin_tz or "UTC"
+            agents_by_date[local_date(tz)].append(agent.id)
+        return {
+            day: Domain("tz", "in", tzs_by_date[day])
+            | (
+                Domain("tz", "=", False)
+                & Domain("portfolio_agent_id", "in", agents_by_date[day])
+            )
+            for day in set(tzs_by_date) | set(agents_by_date)
+        }
+
+    def _generate_batch(self, template, occasion, partners):
+        """Create and deliver the offers of a batch of clients.
+
+        The whole batch is tried at once; if anything fails, it is retried client
+        by client, so that one failing client is logged and skipped. Clients
+        whose risk areas suppress the template's category are left out.
+        """
+        suppressed = partners._get_offer_suppressed_categories()
+        partners = partners.filtered(
+            lambda p: template.offer_category not in suppressed[p.id]
+        )
+        if not partners:
+            return self.browse()
+        try:
+            with self.env.cr.savepoint():
+                offers = self._insert_offers(template, occasion, partners)
+                offers._deliver()
+                return offers
+        except Exception:
+            _logger.warning(
+                "Offer %s (%s): batch of %s clients failed, retrying one by one",
+                template.name,
+                occasion["key"],
+                len(partners),
+                exc_info=True,
+            )
+        offers = self.browse()
+        for partner in partners:
+            try:
+                with self.env.cr.savepoint():
+                    new_offers = self._insert_offers(template, occasion, partner)
+                    new_offers._deliver()
+                offers |= new_offers
+            except psycopg2.errors.SerializationFailure:
+                _logger.info(
+                    "Offer %s (%s) to client %s: made by a concurrent worker",
+                    template.name,
+                    occasion["key"],
+                    partner.id,
+                )
+            except Exception:
+                _logger.exception(
+                    "Offer %s (%s) to client %s failed, skipped",
+                    template.name,
+                    occasion["key"],
+                    partner.id,
+                )
+        return offers
+
+    def _insert_offers(self, template, occasion, partners):
+        """Insert the offers of one occasion in one query, skipping the clients
+        who already have it: the unique index decides, even against a concurrent
+        worker (``ON CONFLICT DO NOTHING``).
+        """
+        codes = [
+            new_coupon_code() if template.offer_category == "coupon" else None
+            for _partner in partners
+        ]
+        self.env.flush_all()
+        now = fields.Datetime.now()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO customer_offer (
+                    partner_id, template_id, occasion_key, offer_category,
+                    portfolio_id, agent_id, segment_id, company_id, state,
+                    date_start, date_end, interest_rate, coupon_code,
+                    acceptance_rate, create_uid, create_date, write_uid, write_date)
+                SELECT p.id, %(template)s, %(key)s, %(category)s,
+                       p.portfolio_id, pf.agent_id, p.segment_id, pf.company_id,
+                       'draft',
+                       %(date_start)s, %(date_end)s, %(rate)s, v.code,
+                       0, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM unnest(%(partner_ids)s::int[], %(codes)s::varchar[])
+                       AS v(partner_id, code)
+                  JOIN res_partner p ON p.id = v.partner_id
+                  JOIN customer_portfolio pf ON pf.id = p.portfolio_id
+                ON CONFLICT (partner_id, template_id, occasion_key) DO NOTHING
+                RETURNING id
+                """,
+                template=template.id,
+                key=occasion["key"],
+                category=template.offer_category,
+                date_start=occasion["date_start"],
+                date_end=occasion["date_end"],
+                rate=template.interest_rate,
+                uid=self.env.uid,
+                now=now,
+                partner_ids=partners.ids,
+                codes=codes,
+            )
+        )
+        return self.browse([row[0] for row in rows])
+
+    def _generate_life_event_offers(self, events):
+        """Offer the templates triggered by these freshly recorded life events.
+
+        Events older than a template's validity are history, not news: they
+        trigger nothing.
+        """
+        templates = self.env["customer.offer.template"].search(
+            [
+                ("trigger", "=", "life_event"),
+                ("life_event_type", "in", events.mapped("event_type")),
+            ]
+        )
+        today = fields.Date.context_today(self)
+        offers = self.browse()
+        for template in templates:
+            since = today - timedelta(days=template.validity_days)
+            template_events = events.filtered(
+                lambda e, t=template, s=since: (
+                    e.event_type == t.life_event_type and e.date >= s
+                )
+            )
+            eligible = self.env["res.partner"].search(
+                template._get_partner_domain()
+                & Domain("id", "in", template_events.partner_id.ids)
+            )
+            for event in template_events:
+                if event.partner_id not in eligible:
+                    continue
+                occasion = {
+                    "key": f"event-{event.id}",
+                    "date_start": today,
+                    "date_end": today + timedelta(days=template.validity_days - 1),
+                }
+                offers |= self._generate_batch(template, occasion, event.partner_id)
+        return offers
+
+    # ------------------------------------------------------------
+    # Delivery
+    # ------------------------------------------------------------
+
+    def _deliver(self):
+        """Email the new offers, schedule the agents' activities."""
+        to_send = self.filtered("template_id.mail_template_id")
+        to_send._send_emails()
+        to_send.with_context(tracking_disable=True).state = "sent"
+        with_activity = self.filtered("template_id.activity_type_id")
+        # one notification per activity is what the digest avoids: no assignment mail
+        Activity = self.env["mail.activity"].with_context(
+            mail_activity_quick_update=True
+        )
+        Activity.create(
+            [
+                {
+                    "res_model_id": self.env["ir.model"]._get_id(self._name),
+                    "res_id": offer.id,
+                    "activity_type_id": offer.template_id.activity_type_id.id,
+                    "summary": offer.name,
+                    "user_id": offer.agent_id.id,
+                    "date_deadline": offer.date_end,
+                }
+                for offer in with_activity
+                if offer.agent_id
+            ]
+        )
+        (self - with_activity)._schedule_digest()
+
+    def _send_emails(self):
+        """Queue one email per offer, rendered in its client's language."""
+        for template, offers in self.grouped("template_id").items():
+            if template.mail_template_id:
+                template.mail_template_id.send_mail_batch(offers.ids, force_send=False)
+
+    def _schedule_digest(self):
+        """Sum the new offers up in one activity per agent and day."""
+        activity_type = self.env.ref(
+            "customer_portfolio.mail_activity_type_offer_digest",
+            raise_if_not_found=False,
+        )
+        if not activity_type or not self:
+            return
+        Activity = self.env["mail.activity"].with_context(
+            mail_activity_quick_update=True
+        )
+        model_id = self.env["ir.model"]._get_id("customer.portfolio")
+        today = fields.Date.context_today(self)
+        for agent, offers in self.filtered("agent_id").grouped("agent_id").items():
+            activity = Activity.search(
+                [
+                    ("res_model", "=", "customer.portfolio"),
+                    ("activity_type_id", "=", activity_type.id),
+                    ("user_id", "=", agent.id),
+                    ("date_deadline", "=", today),
+                ],
+                limit=1,
+            )
+            if not activity:
+                activity = Activity.create(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": offers[0].portfolio_id.id,
+                        "activity_type_id": activity_type.id,
+                        "user_id": agent.id,
+                        "date_deadline": today,
+                        "summary": self.env._("New offers for your clients"),
+                    }
+                )
+            activity.note = self._get_digest_note(agent, today)
+
+    def _get_digest_note(self, agent, day):
+        """The HTML summary of the offers made to an agent's clients on a day."""
+        start = datetime.combine(day, time.min)
+        counts = self.with_context(lang=agent.lang)._read_group(
+            [
+                ("agent_id", "=", agent.id),
+                ("create_date", ">=", start),
+                ("create_date", "<", start + timedelta(days=1)),
+                ("template_id.activity_type_id", "=", False),
+            ],
+            ["template_id"],
+            ["__count"],
+        )
+        lines = Markup("").join(
+            Markup("<li>%s: %s</li>") % (template.name, count)
+            for template, count in counts
+        )
+        return Markup("<p>%s</p><ul>%s</ul>") % (
+            self.with_context(lang=agent.lang).env._(
+                "New offers were made to your clients today:"
+            ),
+            lines,
+        )
+
+    # ------------------------------------------------------------
+    # Scheduled actions
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_generate_offers(self):
+        """CRON job making the day's offers, in committed batches."""
+        self._generate_offers(commit_progress=True)
+
+    @api.model
+    def _cron_expire_offers(self):
+        """CRON job expiring the open offers whose validity is over."""
+        expired = self._expire_offers()
+        self.env["ir.cron"]._commit_progress(processed=len(expired), remaining=0)
+
+    def _expire_offers(self):
+        """Expire, in one query, the open offers whose last day is over everywhere.
+
+        ``date_end`` is a client's local date: it is over once it is over in
+        the last timezone (UTC-12).
+        """
+        last_day = (fields.Datetime.now() - timedelta(hours=12)).date()
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                UPDATE customer_offer
+                   SET state = 'expired', write_uid = %(uid)s, write_date = %(now)s
+                 WHERE state IN %(open)s AND date_end < %(last_day)s
+             RETURNING id
+                """,
+                uid=self.env.uid,
+                now=fields.Datetime.now(),
+                open=OPEN_STATES,
+                last_day=last_day,
+            )
+        )
+        self.invalidate_model(["state", "write_uid", "write_date"])
+        return self.browse([row[0] for row in rows])

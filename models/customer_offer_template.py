@@ -1,4 +1,11 @@
-from odoo import fields, models
+import calendar
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.fields import Domain
 
 from .customer_life_event import LIFE_EVENT_TYPES
 
@@ -10,6 +17,26 @@ OFFER_CATEGORIES = [
     ("gift", "Gift"),
     ("greeting_call", "Greeting call"),
 ]
+
+# triggers that ``customer.offer.generate_offers`` runs for a given day
+DATE_TRIGGERS = (
+    "birthday",
+    "christmas",
+    "high_spend_month",
+    "client_anniversary",
+    "location_risk",
+)
+
+
+def yearly_domain(month_field, day_field, day):
+    """Partners whose yearly (month, day) falls on ``day``.
+
+    A 29 February is celebrated on 28 February in common years.
+    """
+    days = [day.day]
+    if (day.month, day.day) == (2, 28) and not calendar.isleap(day.year):
+        days.append(29)
+    return Domain(month_field, "=", day.month) & Domain(day_field, "in", days)
 
 
 class CustomerOfferTemplate(models.Model):
@@ -40,9 +67,22 @@ class CustomerOfferTemplate(models.Model):
         default="manual",
     )
     life_event_type = fields.Selection(LIFE_EVENT_TYPES)
+    month_ids = fields.Many2many(
+        "customer.offer.month",
+        string="Months",
+        help="The high-spending months: the offer is made on the first day of each.",
+    )
+    days_in_advance = fields.Integer(
+        help="For birthdays, Christmas and anniversaries: how many days before the "
+        "occasion the offer is made.",
+    )
     offer_category = fields.Selection(OFFER_CATEGORIES, required=True, default="gift")
     interest_rate = fields.Float(string="Interest Rate (%)", digits=(5, 2))
-    validity_days = fields.Integer(default=1)
+    validity_days = fields.Integer(
+        default=1,
+        help="How many days the offer stays valid, counted from the occasion (the "
+        "birthday, Christmas...) or, for other triggers, from the day it is made.",
+    )
     affiliate_partner_id = fields.Many2one("res.partner", string="Affiliated Business")
     segment_ids = fields.Many2many(
         "customer.segment",
@@ -53,6 +93,143 @@ class CustomerOfferTemplate(models.Model):
         help="Leave empty to offer it to clients of every segment.",
     )
     mail_template_id = fields.Many2one(
-        "mail.template", domain="[('model', '=', 'customer.offer')]"
+        "mail.template",
+        string="Email Template",
+        domain="[('model', '=', 'customer.offer')]",
+        help="The email sent to the client when the offer is made.",
     )
-    activity_type_id = fields.Many2one("mail.activity.type")
+    activity_type_id = fields.Many2one(
+        "mail.activity.type",
+        help="If set, the agent gets an activity of this type for each offer "
+        "(e.g. a greeting call). Otherwise the new offers are summed up in one "
+        "digest activity per agent and day.",
+    )
+    offer_count = fields.Integer(compute="_compute_offer_count", string="Offers")
+
+    _check_validity_days = models.Constraint(
+        "CHECK(validity_days > 0)", "An offer must be valid for at least one day."
+    )
+    _check_days_in_advance = models.Constraint(
+        "CHECK(days_in_advance >= 0)", "The days in advance cannot be negative."
+    )
+
+    def _compute_offer_count(self):
+        counts = dict(
+            self.env["customer.offer"]._read_group(
+                [("template_id", "in", self.ids)], ["template_id"], ["__count"]
+            )
+        )
+        for template in self:
+            template.offer_count = counts.get(template, 0)
+
+    @api.constrains("trigger", "life_event_type", "month_ids")
+    def _check_trigger_settings(self):
+        for template in self:
+            if template.trigger == "life_event" and not template.life_event_type:
+                raise ValidationError(
+                    self.env._(
+                        "The offer template %(name)s is triggered by a life event: "
+                        "choose which one.",
+                        name=template.name,
+                    )
+                )
+            if template.trigger == "high_spend_month" and not template.month_ids:
+                raise ValidationError(
+                    self.env._(
+                        "The offer template %(name)s is made in high-spending months: "
+                        "choose at least one month.",
+                        name=template.name,
+                    )
+                )
+
+    def action_view_offers(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_portfolio.customer_offer_action"
+        )
+        action["domain"] = [("template_id", "=", self.id)]
+        action["context"] = {"default_template_id": self.id}
+        return action
+
+    def _get_partner_domain(self):
+        """The clients this template may reach at all (skip rules and segments)."""
+        self.ensure_one()
+        domain = Domain(
+            [
+                ("portfolio_id", "!=", False),
+                ("portfolio_id.active", "=", True),
+                ("portfolio_opt_out", "=", False),
+                ("is_blacklisted", "=", False),
+            ]
+        )
+        if self.company_id:
+            domain &= Domain("portfolio_id.company_id", "=", self.company_id.id)
+        if self.segment_ids:
+            domain &= Domain("segment_id", "in", self.segment_ids.ids)
+        return domain
+
+    def _get_occasions(self, day, risk_areas):
+        """The occasions this template offers on ``day`` (a client's local date).
+
+        :param risk_areas: the risk areas active on ``day``
+        :return: a list of dicts with the occasion's ``key``, the ``domain`` of the
+            clients it concerns, and the ``date_start`` and ``date_end`` of the offer
+        """
+        self.ensure_one()
+        validity = timedelta(days=self.validity_days - 1)
+        occasion = day + timedelta(days=self.days_in_advance)
+        if self.trigger == "birthday":
+            return [
+                {
+                    "key": f"birthday-{occasion.year}",
+                    "domain": yearly_domain("birthday_month", "birthday_day", occasion),
+                    "date_start": day,
+                    "date_end": occasion + validity,
+                }
+            ]
+        if self.trigger == "client_anniversary":
+            domain = yearly_domain(
+                "client_since_month", "client_since_day", occasion
+            ) & Domain("client_since", "<=", occasion - relativedelta(years=1))
+            return [
+                {
+                    "key": f"anniversary-{occasion.year}",
+                    "domain": domain,
+                    "date_start": day,
+                    "date_end": occasion + validity,
+                }
+            ]
+        if self.trigger == "christmas" and (occasion.month, occasion.day) == (12, 25):
+            return [
+                {
+                    "key": f"christmas-{occasion.year}",
+                    "domain": Domain.TRUE,
+                    "date_start": day,
+                    "date_end": occasion + validity,
+                }
+            ]
+        if (
+            self.trigger == "high_spend_month"
+            and day.day == 1
+            and day.month in self.month_ids.mapped("number")
+        ):
+            return [
+                {
+                    "key": f"month-{day:%Y-%m}",
+                    "domain": Domain.TRUE,
+                    "date_start": day,
+                    "date_end": day + validity,
+                }
+            ]
+        if self.trigger == "location_risk":
+            return [
+                {
+                    "key": f"risk-{area.id}",
+                    "domain": Domain("location_risk_ids", "in", area.id),
+                    "date_start": day,
+                    "date_end": day + validity,
+                }
+                for area in risk_areas
+                if self in area.promoted_template_ids
+            ]
+        return []

@@ -127,6 +127,9 @@ class ResPartner(models.Model):
     offer_ids = fields.One2many(
         "customer.offer", "partner_id", string="Offers", groups=PORTFOLIO_GROUP
     )
+    offer_count = fields.Integer(
+        compute="_compute_offer_count", string="Offer Count", groups=PORTFOLIO_GROUP
+    )
     income_record_ids = fields.One2many(
         "customer.income.record",
         "partner_id",
@@ -265,3 +268,22 @@ class ResPartner(models.Model):
             )
             for partner in self
         }
+
+    def _compute_offer_count(self):
+        counts = dict(
+            self.env["customer.offer"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.offer_count = counts.get(partner, 0)
+
+    def action_view_offers(self):
+        """Open the offers made to this client."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_portfolio.customer_offer_action"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
