@@ -69,7 +69,6 @@ class CustomerOffer(models.Model):
     )
     agent_id = fields.Many2one(
         "res.users",
-        string="Agent",
         index=True,
         compute="_compute_from_partner",
         store=True,

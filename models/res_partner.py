@@ -127,9 +127,7 @@ class ResPartner(models.Model):
     offer_ids = fields.One2many(
         "customer.offer", "partner_id", string="Offers", groups=PORTFOLIO_GROUP
     )
-    offer_count = fields.Integer(
-        compute="_compute_offer_count", string="Offer Count", groups=PORTFOLIO_GROUP
-    )
+    offer_count = fields.Integer(compute="_compute_offer_count", groups=PORTFOLIO_GROUP)
     income_record_ids = fields.One2many(
         "customer.income.record",
         "partner_id",
