@@ -279,7 +279,17 @@ class CustomerOffer(models.Model):
                 if not partners:
                     break
                 last_id = partners[-1].id
-                offers |= self._generate_batch(job["template"], job, partners)
+                try:
+                    offers |= self._generate_batch(job["template"], job, partners)
+                except psycopg2.errors.SerializationFailure:
+                    # REPEATABLE READ: another worker inserted these very offers
+                    # since our snapshot; it is doing this job, leave it to it
+                    _logger.info(
+                        "Offer %s (%s): made by a concurrent worker, skipped",
+                        job["template"].name,
+                        job["key"],
+                    )
+                    break
                 if commit_progress and not self.env["ir.cron"]._commit_progress(
                     processed=len(partners)
                 ):
@@ -378,6 +388,8 @@ class CustomerOffer(models.Model):
         The whole batch is tried at once; if anything fails, it is retried client
         by client, so that one failing client is logged and skipped. Clients
         whose risk areas suppress the template's category are left out.
+
+        :raise SerializationFailure: when a concurrent worker made these offers
         """
         suppressed = partners._get_offer_suppressed_categories()
         partners = partners.filtered(
@@ -390,6 +402,8 @@ class CustomerOffer(models.Model):
                 offers = self._insert_offers(template, occasion, partners)
                 offers._deliver()
                 return offers
+        except psycopg2.errors.SerializationFailure:
+            raise
         except Exception:
             _logger.warning(
                 "Offer %s (%s): batch of %s clients failed, retrying one by one",

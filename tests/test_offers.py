@@ -175,6 +175,22 @@ class TestOfferTriggers(OfferCommon):
         self.assertEqual(offer.state, "sent")
         Event.create({"partner_id": self.client_a.id, "event_type": "marriage"})
         self.assertEqual(self._offers(family).partner_id, self.client_a)
+        # both offers are summed up in the agent's one digest of the day
+        digest = self.env["mail.activity"].search(
+            [
+                ("user_id", "=", self.agent_a.id),
+                (
+                    "activity_type_id",
+                    "=",
+                    self.env.ref(
+                        "customer_portfolio.mail_activity_type_offer_digest"
+                    ).id,
+                ),
+            ]
+        )
+        self.assertEqual(len(digest), 1)
+        self.assertIn("Car insurance", str(digest.note))
+        self.assertIn("Family", str(digest.note))
         # an event of long ago is history: no offer
         Event.create(
             {
