@@ -202,42 +202,40 @@ class CustomerOffer(models.Model):
     # Actions
     # ------------------------------------------------------------
 
-    def _check_state(self, allowed, action):
+    def _check_state(self, allowed):
         wrong = self.filtered(lambda o: o.state not in allowed)
         if wrong:
+            states = dict(self._fields["state"]._description_selection(self.env))
             raise UserError(
                 self.env._(
-                    "The offer %(offer)s to %(client)s is %(state)s: it cannot be "
-                    "%(action)s.",
+                    "The offer %(offer)s to %(client)s is %(state)s: this action "
+                    "is not possible any more.",
                     offer=wrong[0].name,
                     client=wrong[0].partner_id.display_name,
-                    state=dict(wrong._fields["state"]._description_selection(self.env))[
-                        wrong[0].state
-                    ],
-                    action=action,
+                    state=states[wrong[0].state],
                 )
             )
 
     def action_send(self):
         """Email the draft offers to their clients."""
-        self._check_state(("draft",), self.env._("sent"))
+        self._check_state(("draft",))
         self._send_emails()
         self.state = "sent"
 
     def action_accept(self):
-        self._check_state(OPEN_STATES, self.env._("accepted"))
+        self._check_state(OPEN_STATES)
         self.state = "accepted"
 
     def action_decline(self):
-        self._check_state(OPEN_STATES, self.env._("declined"))
+        self._check_state(OPEN_STATES)
         self.state = "declined"
 
     def action_cancel(self):
-        self._check_state(OPEN_STATES, self.env._("cancelled"))
+        self._check_state(OPEN_STATES)
         self.state = "cancelled"
 
     def action_reset_draft(self):
-        self._check_state(("cancelled",), self.env._("reset to draft"))
+        self._check_state(("cancelled",))
         self.state = "draft"
 
     # ------------------------------------------------------------

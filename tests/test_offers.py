@@ -495,7 +495,7 @@ class TestOfferLifecycle(OfferCommon):
         self.assertEqual(offers.mapped("state"), ["sent", "sent"])
         offers[0].action_accept()
         offers[1].action_decline()
-        with self.assertRaisesMessage(UserError, "cannot be"):
+        with self.assertRaisesMessage(UserError, "is Declined"):
             offers[1].action_accept()
         data = self.Offer._read_group(
             [("id", "in", offers.ids)], ["template_id"], ["acceptance_rate:avg"]
