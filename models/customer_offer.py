@@ -361,7 +361,8 @@ class CustomerOffer(models.Model):
         def local_date(tz_name):
             return utc_now.astimezone(pytz.timezone(tz_name)).date()
 
-        admin_tz = self.env.ref("base.user_admin", raise_if_not_found=False).tz
+        admin = self.env.ref("base.user_admin", raise_if_not_found=False)
+        admin_tz = admin and admin.tz
         tzs_by_date = defaultdict(list)
         for (tz,) in self.env["res.partner"]._read_group(
             [("portfolio_id", "!=", False), ("tz", "!=", False)], ["tz"]
