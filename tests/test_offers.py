@@ -4,9 +4,12 @@ from contextlib import ExitStack
 from datetime import date, datetime
 from unittest.mock import patch
 
+from psycopg2 import IntegrityError
+
 from odoo import SUPERUSER_ID, Command, api
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.mail.tests.common import MockEmail
 
@@ -606,3 +609,30 @@ class TestOfferConcurrency(TransactionCase):
             counts = cr.fetchall()
         self.assertEqual(len(counts), len(first))
         self.assertEqual({count for _template, count in counts}, {1})
+
+
+@tagged("post_install", "-at_install")
+class TestOfferTemplate(OfferCommon):
+    def test_trigger_settings_required(self):
+        with self.assertRaisesMessage(ValidationError, "choose which one"):
+            self._template("Event", "life_event")
+        with self.assertRaisesMessage(ValidationError, "at least one month"):
+            self._template("Busy", "high_spend_month")
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
+            self._template("Never valid", "birthday", validity_days=0)
+
+    def test_shipped_templates_are_editable_data(self):
+        data = self.env["ir.model.data"].search(
+            [
+                ("model", "=", "customer.offer.template"),
+                ("module", "=", "customer_portfolio"),
+            ]
+        )
+        self.assertGreaterEqual(len(data), 11)
+        self.assertTrue(all(data.mapped("noupdate")))
+        busy = self.env.ref("customer_portfolio.offer_template_high_spend")
+        self.assertEqual(busy.month_ids.mapped("number"), [9, 11, 12])
+        self.assertEqual(
+            self.env.ref("customer_portfolio.offer_template_risk_loan").trigger,
+            "location_risk",
+        )
