@@ -552,7 +552,7 @@ class CustomerOffer(models.Model):
                 template.mail_template_id.send_mail_batch(offers.ids, force_send=False)
 
     def _schedule_digest(self):
-        """Sum the new offers up in one activity per agent and day."""
+        """Sum the new offers up in one activity per agent and (agent's) day."""
         activity_type = self.env.ref(
             "customer_portfolio.mail_activity_type_offer_digest",
             raise_if_not_found=False,
@@ -563,8 +563,10 @@ class CustomerOffer(models.Model):
             mail_activity_quick_update=True
         )
         model_id = self.env["ir.model"]._get_id("customer.portfolio")
-        today = fields.Date.context_today(self)
+        utc_now = pytz.utc.localize(fields.Datetime.now())
         for agent, offers in self.filtered("agent_id").grouped("agent_id").items():
+            agent_tz = pytz.timezone(agent.tz or "UTC")
+            today = utc_now.astimezone(agent_tz).date()
             activity = Activity.search(
                 [
                     ("res_model", "=", "customer.portfolio"),
@@ -582,15 +584,20 @@ class CustomerOffer(models.Model):
                         "activity_type_id": activity_type.id,
                         "user_id": agent.id,
                         "date_deadline": today,
-                        "summary": self.env._("New offers for your clients"),
+                        "summary": self.with_context(lang=agent.lang).env._(
+                            "New offers for your clients"
+                        ),
                     }
                 )
-            activity.note = self._get_digest_note(agent, today)
+            start = agent_tz.localize(datetime.combine(today, time.min))
+            activity.note = self.with_context(lang=agent.lang)._get_digest_note(
+                agent, start.astimezone(pytz.utc).replace(tzinfo=None)
+            )
 
-    def _get_digest_note(self, agent, day):
-        """The HTML summary of the offers made to an agent's clients on a day."""
-        start = datetime.combine(day, time.min)
-        counts = self.with_context(lang=agent.lang)._read_group(
+    def _get_digest_note(self, agent, start):
+        """The HTML summary of the offers made to an agent's clients over the
+        day starting at ``start`` (naive UTC)."""
+        counts = self._read_group(
             [
                 ("agent_id", "=", agent.id),
                 ("create_date", ">=", start),
@@ -605,9 +612,7 @@ class CustomerOffer(models.Model):
             for template, count in counts
         )
         return Markup("<p>%s</p><ul>%s</ul>") % (
-            self.with_context(lang=agent.lang).env._(
-                "New offers were made to your clients today:"
-            ),
+            self.env._("New offers were made to your clients today:"),
             lines,
         )
 

@@ -204,6 +204,24 @@ class TestOfferTriggers(OfferCommon):
         )
         self.assertEqual(len(self._offers(family)), 1)
 
+    def test_digest_on_agent_local_day(self):
+        self._template(
+            "Car insurance", "life_event", life_event_type="vehicle_purchase"
+        )
+        with self.mock_datetime_and_now(datetime(2026, 5, 10, 23, 30)):
+            self.env["customer.life.event"].with_user(self.agent_a).create(
+                {"partner_id": self.client_a.id, "event_type": "vehicle_purchase"}
+            )
+        digest = self.env["mail.activity"].search(
+            [
+                ("user_id", "=", self.agent_a.id),
+                ("res_model", "=", "customer.portfolio"),
+            ]
+        )
+        # 01:30 on the 11th in Brussels
+        self.assertEqual(digest.date_deadline, date(2026, 5, 11))
+        self.assertEqual(digest.res_id, self.portfolio_a.id)
+
     def test_location_risk_offers(self):
         loan = self._template(
             "Recovery loan", "location_risk", offer_category="loan", validity_days=90
