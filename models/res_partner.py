@@ -376,6 +376,9 @@ class ResPartner(models.Model):
 
     def _inverse_marital_status(self):
         for partner in self:
+            events = partner.life_event_ids
+            if partner.marital_status == partner._marital_status_from_events(events):
+                continue  # what the timeline says already: no hand edit
             partner.marital_status_manual = partner.marital_status
             partner.marital_status_manual_seq = max(
                 partner.life_event_ids._origin.ids, default=0
@@ -390,9 +393,9 @@ class ResPartner(models.Model):
 
     def _inverse_is_retired(self):
         for partner in self:
-            if not partner.is_retired and "retirement" in partner.life_event_ids.mapped(
-                "event_type"
-            ):
+            if "retirement" not in partner.life_event_ids.mapped("event_type"):
+                partner.is_retired_manual = partner.is_retired
+            elif not partner.is_retired:
                 raise UserError(
                     self.env._(
                         "%(client)s has a retirement event on their timeline: "
@@ -400,7 +403,6 @@ class ResPartner(models.Model):
                         client=partner.display_name,
                     )
                 )
-            partner.is_retired_manual = partner.is_retired
 
     @api.depends("birthdate", "marital_status", "children_count", "is_retired")
     def _compute_lifecycle_stage_derived(self):
@@ -700,5 +702,6 @@ class ResPartner(models.Model):
                 "birthday_month", "birthday_day", today - timedelta(days=1), today
             )
         )
+        partners.invalidate_recordset(["lifecycle_stage_derived"])
         self.env.add_to_compute(self._fields["lifecycle_stage"], partners)
         partners.flush_recordset(["lifecycle_stage"])
