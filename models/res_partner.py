@@ -500,9 +500,9 @@ class ResPartner(models.Model):
     def _recompute_income_trend(self):
         """Set income amount and trend of these partners from their records.
 
-        Set-based: a single UPDATE for the whole recordset ranks the records of
-        all partners with a window function, compares the two latest ones and
-        writes only the rows that change (indexed on partner, date, id).
+        Set-based: a single UPDATE for the whole recordset takes the latest
+        record of each partner and, with a window function, the one before it,
+        compares them and writes only the rows that change.
         Returns the partners whose trend just turned decreasing.
         """
         if not self.ids:
@@ -514,27 +514,29 @@ class ResPartner(models.Model):
         rows = self.env.execute_query(
             SQL(
                 """
-                WITH ranked AS (
-                    SELECT partner_id, amount, currency_id,
-                           row_number() OVER (
-                               PARTITION BY partner_id ORDER BY date DESC, id DESC
-                           ) AS rank
+                WITH latest AS (
+                    SELECT DISTINCT ON (partner_id)
+                           partner_id, amount, currency_id,
+                           lead(amount) OVER by_date AS previous,
+                           lead(currency_id) OVER by_date AS previous_currency_id
                       FROM customer_income_record
                      WHERE partner_id = ANY(%(ids)s)
+                    WINDOW by_date AS (
+                           PARTITION BY partner_id ORDER BY date DESC, id DESC
+                    )
+                     ORDER BY partner_id, date DESC, id DESC
                 ),
                 pairs AS (
                     SELECT partner.id AS partner_id,
                            partner.income_trend AS old_trend,
-                           cur.amount, cur.currency_id, prev.amount AS previous,
-                           CASE WHEN prev.amount > 0
-                                     AND prev.currency_id = cur.currency_id
-                                THEN cur.amount - prev.amount
+                           latest.amount, latest.currency_id, latest.previous,
+                           CASE WHEN latest.previous > 0
+                                     AND latest.previous_currency_id
+                                         = latest.currency_id
+                                THEN latest.amount - latest.previous
                            END AS delta
                       FROM res_partner partner
-                      LEFT JOIN ranked cur
-                             ON cur.partner_id = partner.id AND cur.rank = 1
-                      LEFT JOIN ranked prev
-                             ON prev.partner_id = partner.id AND prev.rank = 2
+                      LEFT JOIN latest ON latest.partner_id = partner.id
                      WHERE partner.id = ANY(%(ids)s)
                 ),
                 computed AS (
