@@ -78,7 +78,8 @@ def _recorded_seq(event):
 def _mark_stage_manual(vals):
     """Writing a stage explicitly overrides the derived one."""
     if "lifecycle_stage" in vals and "lifecycle_stage_manual" not in vals:
-        vals["lifecycle_stage_manual"] = True
+        return {**vals, "lifecycle_stage_manual": True}
+    return vals
 
 
 class ResPartner(models.Model):
@@ -240,7 +241,6 @@ class ResPartner(models.Model):
             ("unknown", "Unknown"),
         ],
         default="unknown",
-        required=True,
         readonly=True,
         index=True,
         groups=PORTFOLIO_GROUP,
@@ -478,13 +478,10 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            _mark_stage_manual(vals)
-        return super().create(vals_list)
+        return super().create([_mark_stage_manual(vals) for vals in vals_list])
 
     def write(self, vals):
-        _mark_stage_manual(vals)
-        return super().write(vals)
+        return super().write(_mark_stage_manual(vals))
 
     # Income trend
 

@@ -67,6 +67,20 @@ class TestLifeEvents(PortfolioCommon):
         self.client_a.is_retired = False
         self.assertEqual(self.client_a.lifecycle_stage, "young_single")
 
+    def test_events_without_household_effect(self):
+        self.client_a.write({"marital_status": "married", "children_count": 1})
+        for event_type in (
+            "new_job",
+            "job_loss",
+            "relocation",
+            "vehicle_purchase",
+            "home_purchase",
+            "other",
+        ):
+            self._event(event_type)
+        self.assertHousehold(self.client_a, "married", 1, "young_family")
+        self.assertFalse(self.client_a.is_retired)
+
     def test_no_data_no_stage(self):
         self.assertFalse(self.client_b.lifecycle_stage)
         self.client_b.marital_status = "partnership"
