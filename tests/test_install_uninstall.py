@@ -6,6 +6,7 @@ pytest-odoo collects it with the other tests and provides the configuration file
 """
 
 import os
+import shutil
 import subprocess
 import sys
 from collections import defaultdict
@@ -14,7 +15,6 @@ from contextlib import closing
 import pytest
 
 from odoo.modules.registry import Registry
-from odoo.service.db import exp_drop
 from odoo.sql_db import close_db, db_connect
 from odoo.tests.common import get_db_name
 from odoo.tools import SQL, config
@@ -73,13 +73,23 @@ def _column_exists(db_name, table, column):
     )
 
 
+def _drop_db(db_name):
+    """Drop the database and its filestore (Odoo's exp_drop sees the test DB only)."""
+    close_db(db_name)
+    with closing(db_connect("postgres").cursor()) as cr:
+        cr._cnx.autocommit = True
+        cr.execute(
+            SQL("DROP DATABASE IF EXISTS %s WITH (FORCE)", SQL.identifier(db_name))
+        )
+    shutil.rmtree(config.filestore(db_name), ignore_errors=True)
+
+
 @pytest.fixture
 def fresh_db():
     db_name = f"{get_db_name()}_uninstall"
-    exp_drop(db_name)
+    _drop_db(db_name)
     yield db_name
-    close_db(db_name)
-    exp_drop(db_name)
+    _drop_db(db_name)
 
 
 def _module_footprint(db_name):
@@ -154,6 +164,7 @@ def test_install_uninstall_without_demo(fresh_db):
     assert _query(
         fresh_db, "SELECT state, demo FROM ir_module_module WHERE name = %s", MODULE
     ) == [("installed", False)]
+    assert not _query(fresh_db, "SELECT 1 FROM ir_module_module WHERE demo")
     records, tables, columns, indexes = _module_footprint(fresh_db)
     owned = {model for model, _res_id in records}
     assert set(OWNED_MODELS) <= owned, "the module's data is not what this test expects"
