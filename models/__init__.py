@@ -8,3 +8,4 @@ from . import customer_offer_month
 from . import customer_offer_template
 from . import customer_offer_category
 from . import customer_offer
+from . import res_config_settings

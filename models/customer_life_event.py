@@ -39,12 +39,6 @@ class CustomerLifeEvent(models.Model):
 
     _partner_date_idx = models.Index("(partner_id, date DESC, id DESC)")
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        events = super().create(vals_list)
-        self.env["customer.offer"]._generate_life_event_offers(events)
-        return events
-
     @api.constrains("date")
     def _check_date(self):
         today = fields.Date.context_today(self)
@@ -65,3 +59,10 @@ class CustomerLifeEvent(models.Model):
                         date=event.date,
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        events = super().create(vals_list)
+        events.partner_id._on_life_events_created(events)
+        self.env["customer.offer"]._generate_life_event_offers(events)
+        return events
