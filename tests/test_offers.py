@@ -485,6 +485,43 @@ class TestOfferCrons(OfferCommon):
             self.client_a | self.client_b | extra,
         )
 
+    def test_generate_cron_stops_when_time_is_up(self):
+        """Out of time after a batch, it returns; the runner calls it again."""
+        extra = self.env["res.partner"].create(
+            [
+                {
+                    "name": f"Client {i}",
+                    "portfolio_id": self.portfolio_a.id,
+                    "birthdate": "1990-05-10",
+                }
+                for i in range(3)
+            ]
+        )
+        commit = type(self.env["ir.cron"])._commit_progress
+        batches = []
+
+        def commit_out_of_time(cron, processed=0, **kwargs):
+            commit(cron, processed, **kwargs)
+            if processed:
+                batches.append(processed)
+                return 0.0
+            return 60.0
+
+        with (
+            patch("odoo.addons.customer_portfolio.models.customer_offer.BATCH_SIZE", 2),
+            patch.object(
+                type(self.env["ir.cron"]), "_commit_progress", commit_out_of_time
+            ),
+        ):
+            self._run_cron(
+                "customer_portfolio.ir_cron_generate_offers", datetime(2026, 5, 10, 9)
+            )
+        self.assertEqual(batches, [2, 2, 1])
+        self.assertEqual(
+            self._offers(self.birthday).partner_id,
+            self.client_a | self.client_b | extra,
+        )
+
     def test_expire_cron(self):
         offers = self.Offer.create(
             [
