@@ -142,6 +142,19 @@ class CustomerOfferTemplate(models.Model):
                     )
                 )
 
+    @api.constrains("mail_template_id")
+    def _check_mail_template_model(self):
+        for template in self:
+            if template.mail_template_id.model not in (False, "customer.offer"):
+                raise ValidationError(
+                    self.env._(
+                        "The email of the offer template %(name)s must be an email "
+                        "template of offers, not of %(model)s.",
+                        name=template.name,
+                        model=template.mail_template_id.model,
+                    )
+                )
+
     def action_view_offers(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -673,6 +673,14 @@ class TestOfferTemplate(OfferCommon):
             self._template("Event", "life_event")
         with self.assertRaisesMessage(ValidationError, "at least one month"):
             self._template("Busy", "high_spend_month")
+        partner_mail = self.env["mail.template"].create(
+            {
+                "name": "Partner mail",
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+            }
+        )
+        with self.assertRaisesMessage(ValidationError, "email template of offers"):
+            self.birthday.mail_template_id = partner_mail
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
             self._template("Never valid", "birthday", validity_days=0)
 
