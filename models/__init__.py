@@ -7,3 +7,6 @@ from . import customer_location_risk
 from . import customer_offer_template
 from . import customer_offer_category
 from . import customer_offer
+from . import customer_portfolio_snapshot
+from . import customer_portfolio_report
+from . import customer_offer_target_report
