@@ -204,25 +204,30 @@ class CustomerSegment(models.Model):
     def _recompute_segments(self, partners=None):
         """Set the segment and target flag of clients (all of them by default).
 
-        Segments are matched in order; a temporary table holds the clients
-        already placed, so a client gets the first matching segment only. Rows
-        are written only when their segment or target flag changes.
+        Segments are matched in order: one INSERT per segment puts its matching
+        clients not placed yet in a temporary table, then one UPDATE writes the
+        rows whose segment or target flag changes (a hash join, whatever the
+        number of clients) and another clears the clients no segment matches.
 
         :return: the number of clients whose segment or target flag changed
         """
-        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
         if partners is not None and not partners:
             return 0
+        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
         restrict = Domain("id", "in", partners.ids) if partners is not None else None
         cr = self.env.cr
         self.env.flush_all()
         cr.execute(
             SQL(
-                "CREATE TEMPORARY TABLE customer_segment_match "
-                "(partner_id integer PRIMARY KEY) ON COMMIT DROP"
+                """
+                CREATE TEMPORARY TABLE customer_segment_match (
+                    partner_id integer PRIMARY KEY,
+                    segment_id integer NOT NULL,
+                    is_target boolean NOT NULL
+                ) ON COMMIT DROP
+                """
             )
         )
-        changed_ids = set()
         for segment in self.sudo().search([("active", "=", True)]):
             domain = Domain("portfolio_id.company_id", "=", segment.company_id.id)
             domain &= segment._get_partner_domain()
@@ -231,26 +236,31 @@ class CustomerSegment(models.Model):
             cr.execute(
                 SQL(
                     """
-                    WITH matched AS (
-                        INSERT INTO customer_segment_match (partner_id)
-                        %(clients)s
+                    INSERT INTO customer_segment_match
+                    SELECT clients.id, %(segment)s, %(target)s
+                      FROM (%(clients)s) AS clients
                         ON CONFLICT DO NOTHING
-                        RETURNING partner_id
-                    )
-                    UPDATE res_partner p
-                       SET segment_id = %(segment)s, is_target_client = %(target)s
-                      FROM matched
-                     WHERE p.id = matched.partner_id
-                       AND (p.segment_id IS DISTINCT FROM %(segment)s
-                            OR p.is_target_client IS DISTINCT FROM %(target)s)
-                    RETURNING p.id
                     """,
                     clients=Partner._search(domain).select(),
                     segment=segment.id,
                     target=segment.is_target,
                 )
             )
-            changed_ids.update(row[0] for row in cr.fetchall())
+        cr.execute(SQL("ANALYZE customer_segment_match"))
+        cr.execute(
+            SQL(
+                """
+                UPDATE res_partner p
+                   SET segment_id = m.segment_id, is_target_client = m.is_target
+                  FROM customer_segment_match m
+                 WHERE p.id = m.partner_id
+                   AND (p.segment_id IS DISTINCT FROM m.segment_id
+                        OR p.is_target_client IS DISTINCT FROM m.is_target)
+                RETURNING p.id
+                """
+            )
+        )
+        changed_ids = [row[0] for row in cr.fetchall()]
         cr.execute(
             SQL(
                 """
@@ -269,10 +279,29 @@ class CustomerSegment(models.Model):
                 else SQL("TRUE"),
             )
         )
-        changed_ids.update(row[0] for row in cr.fetchall())
+        changed_ids += [row[0] for row in cr.fetchall()]
         cr.execute(SQL("DROP TABLE customer_segment_match"))
-        changed = Partner.browse(sorted(changed_ids))
-        Partner.invalidate_model(["segment_id", "is_target_client"])
-        changed.modified(["segment_id", "is_target_client"])
-        _logger.info("Segments recomputed: %s client(s) changed", len(changed))
-        return len(changed)
+        self._notify_segment_change(Partner.browse(changed_ids))
+        _logger.info("Segments recomputed: %s client(s) changed", len(changed_ids))
+        return len(changed_ids)
+
+    @api.model
+    def _notify_segment_change(self, partners):
+        """Refresh the cache and what depends on the segment after SQL updates.
+
+        Tracing every changed client is only needed by stored computed fields;
+        the non-stored ones (e.g. the portfolio KPIs) are just invalidated.
+        """
+        names = ["segment_id", "is_target_client"]
+        partners.invalidate_model(names)
+        dependents = {
+            dependent
+            for name in names
+            for dependent in self.env.registry.get_dependent_fields(
+                partners._fields[name]
+            )
+        }
+        if any(dependent.store for dependent in dependents):
+            partners.modified(names)
+        for dependent in dependents:
+            self.env[dependent.model_name].invalidate_model([dependent.name])
