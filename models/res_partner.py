@@ -285,8 +285,8 @@ class ResPartner(models.Model):
         # until the next full recompute
         to_segment = partners.browse(
             partner.id
-            for partner, vals in zip(partners, vals_list, strict=True)
-            if vals.get("portfolio_id")
+            for partner, vals in zip(partners.sudo(), vals_list, strict=True)
+            if partner.portfolio_id
             and not vals.keys() & {"segment_id", "is_target_client"}
         )
         self.env["customer.segment"]._recompute_segments(to_segment)

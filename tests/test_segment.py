@@ -108,6 +108,16 @@ class TestSegmentAssignment(SegmentCommon):
         self.env["customer.segment"]._cron_recompute_segments()
         self.assertFalse(self.client_a.segment_id)
 
+    def test_new_client_from_portfolio_segmented(self):
+        client = (
+            self.env["res.partner"]
+            .with_user(self.agent_a)
+            .with_context(default_portfolio_id=self.portfolio_a.id)
+            .create({"name": "New VIP", "client_tier": "vip"})
+        )
+        self.assertEqual(client.segment_id, self.segment_vip)
+        self.assertTrue(client.is_target_client)
+
     def test_explicit_values_kept_until_recompute(self):
         client = self._create_client(
             "Imported", self.portfolio_a, is_target_client=True
