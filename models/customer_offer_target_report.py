@@ -14,11 +14,11 @@ class CustomerOfferTargetReport(models.Model):
     _rec_name = "offer_id"
     _order = "date_start desc, offer_id desc"
 
-    offer_id = fields.Many2one("customer.offer", string="Offer", readonly=True)
+    offer_id = fields.Many2one("customer.offer", readonly=True)
     template_id = fields.Many2one("customer.offer.template", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Client", readonly=True)
     portfolio_id = fields.Many2one("customer.portfolio", readonly=True)
-    agent_id = fields.Many2one("res.users", string="Agent", readonly=True)
+    agent_id = fields.Many2one("res.users", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     segment_id = fields.Many2one("customer.segment", readonly=True)
     is_target_client = fields.Boolean(string="Target Client", readonly=True)

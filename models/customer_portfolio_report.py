@@ -14,7 +14,7 @@ class CustomerPortfolioReport(models.Model):
 
     partner_id = fields.Many2one("res.partner", string="Client", readonly=True)
     portfolio_id = fields.Many2one("customer.portfolio", readonly=True)
-    agent_id = fields.Many2one("res.users", string="Agent", readonly=True)
+    agent_id = fields.Many2one("res.users", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     segment_id = fields.Many2one("customer.segment", readonly=True)
     client_tier = fields.Selection(
