@@ -159,7 +159,11 @@ class CustomerSegment(models.Model):
         self.ensure_one()
         try:
             value = ast.literal_eval((self.domain or "[]").strip())
-        except (ValueError, SyntaxError, MemoryError, RecursionError) as error:
+        except SyntaxError as error:
+            raise ValueError(
+                self.env._("it is not well-formed (check brackets, quotes and commas)")
+            ) from error
+        except (ValueError, MemoryError, RecursionError) as error:
             raise ValueError(
                 self.env._(
                     "it cannot be read as a list of conditions with literal values "
