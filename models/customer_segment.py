@@ -176,6 +176,21 @@ class CustomerSegment(models.Model):
         domain.validate(self.env["res.partner"])
         return domain
 
+    @api.model
+    def _get_valid_domains(self):
+        """The active segments in order, with their domain.
+
+        A domain that no longer validates (e.g. a field removed since) is
+        skipped and logged, so that it never blocks the clients' edition.
+        """
+        for segment in self.sudo().search([("active", "=", True)]):
+            try:
+                yield segment, segment._get_partner_domain()
+            except (ValueError, TypeError, KeyError, UserError) as error:
+                _logger.error(
+                    "Segment %s skipped, invalid domain: %s", segment.id, error
+                )
+
     def _segments_changed(self):
         self.env.registry.clear_cache()
         self._recompute_segments()
@@ -185,8 +200,8 @@ class CustomerSegment(models.Model):
         """Client fields whose change may move a client to another segment."""
         Partner = self.env["res.partner"]
         names = set(SEGMENT_SCOPE_FIELDS)
-        for segment in self.sudo().search([("active", "=", True)]):
-            for condition in segment._get_partner_domain().iter_conditions():
+        for _segment, domain in self._get_valid_domains():
+            for condition in domain.iter_conditions():
                 field = Partner._fields.get(condition.field_expr.split(".")[0])
                 if not field:
                     continue
@@ -232,9 +247,9 @@ class CustomerSegment(models.Model):
                 """
             )
         )
-        for segment in self.sudo().search([("active", "=", True)]):
+        for segment, segment_domain in self._get_valid_domains():
             domain = Domain("portfolio_id.company_id", "=", segment.company_id.id)
-            domain &= segment._get_partner_domain()
+            domain &= segment_domain
             if restrict is not None:
                 domain &= restrict
             cr.execute(

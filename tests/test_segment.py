@@ -2,6 +2,7 @@ from datetime import date
 
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL
 
 from .common import AGENT_GROUPS, PortfolioCommon
 
@@ -195,6 +196,22 @@ class TestSegmentDomainValidation(SegmentCommon):
             "().__class__.__bases__[0].__subclasses__()",
             "code, names and function calls are not allowed",
         )
+
+    def test_broken_segment_skipped(self):
+        """A domain broken after validation (e.g. a field removed) never blocks
+        the clients' edition; the other segments still apply."""
+        self.env.cr.execute(
+            SQL(
+                "UPDATE customer_segment SET domain = %s WHERE id = %s",
+                "[('gone', '=', 1)]",
+                self.segment_family.id,
+            )
+        )
+        self.segment_family.invalidate_recordset()
+        self.env.registry.clear_cache()
+        with self.assertLogs("odoo.addons.customer_portfolio", "ERROR"):
+            self.client_a.write({"client_tier": "vip", "children_count": 1})
+        self.assertEqual(self.client_a.segment_id, self.segment_vip)
 
     def test_valid_domains_accepted(self):
         self.segment_vip.domain = (
