@@ -73,9 +73,6 @@ class CustomerPortfolio(models.Model):
         help="The share of non-target clients grew since about 30 days ago: "
         "effort goes to clients outside the target segments.",
     )
-    snapshot_ids = fields.One2many(
-        "customer.portfolio.snapshot", "portfolio_id", string="Target Share History"
-    )
 
     @api.depends(
         "partner_ids.is_target_client",
