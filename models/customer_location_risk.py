@@ -34,7 +34,7 @@ class CustomerLocationRisk(models.Model):
     )
     country_id = fields.Many2one("res.country", tracking=True)
     state_id = fields.Many2one(
-        "res.country.state", string="State", domain="[('country_id', '=?', country_id)]"
+        "res.country.state", domain="[('country_id', '=?', country_id)]"
     )
     city = fields.Char()
     zip = fields.Char(string="ZIP")

@@ -208,10 +208,22 @@ class ResPartner(models.Model):
         help="The client receives no loyalty offer at all.",
     )
     is_target_client = fields.Boolean(
-        string="Target Client", index=True, groups=PORTFOLIO_GROUP
+        string="Target Client",
+        index=True,
+        readonly=True,
+        copy=False,
+        groups=PORTFOLIO_GROUP,
+        help="The client's segment is a target segment. Set with the segment.",
     )
     segment_id = fields.Many2one(
-        "customer.segment", index="btree_not_null", groups=PORTFOLIO_GROUP
+        "customer.segment",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        groups=PORTFOLIO_GROUP,
+        help="The first segment, by sequence, whose domain matches the client. "
+        "Recomputed when segments or the client's data change, and daily.",
     )
     location_risk_ids = fields.Many2many(
         "customer.location.risk",
@@ -734,3 +746,31 @@ class ResPartner(models.Model):
             )
             for partner in self
         }
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        # a segment or target flag given explicitly (e.g. an import) is kept
+        # until the next full recompute
+        to_segment = partners.browse(
+            partner.id
+            for partner, vals in zip(partners.sudo(), vals_list, strict=True)
+            if partner.portfolio_id
+            and not vals.keys() & {"segment_id", "is_target_client"}
+        )
+        self.env["customer.segment"]._recompute_segments(to_segment)
+        return partners
+
+    def write(self, vals):
+        result = super().write(vals)
+        trigger_fields = self.env["customer.segment"]._get_segment_trigger_fields()
+        if vals.keys() & trigger_fields and not vals.keys() & {
+            "segment_id",
+            "is_target_client",
+        }:
+            # leaving a portfolio clears the segment; others are only clients
+            clients = (
+                self if "portfolio_id" in vals else self.sudo().filtered("portfolio_id")
+            )
+            self.env["customer.segment"]._recompute_segments(clients)
+        return result

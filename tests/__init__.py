@@ -4,3 +4,5 @@ from . import test_partner_dates
 from . import test_portfolio
 from . import test_income_trend
 from . import test_life_events
+from . import test_segment
+from . import test_target_share
