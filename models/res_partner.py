@@ -508,10 +508,31 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        return super().create([_mark_stage_manual(vals) for vals in vals_list])
+        partners = super().create([_mark_stage_manual(vals) for vals in vals_list])
+        # a segment or target flag given explicitly (e.g. an import) is kept
+        # until the next full recompute
+        to_segment = partners.browse(
+            partner.id
+            for partner, vals in zip(partners.sudo(), vals_list, strict=True)
+            if partner.portfolio_id
+            and not vals.keys() & {"segment_id", "is_target_client"}
+        )
+        self.env["customer.segment"]._recompute_segments(to_segment)
+        return partners
 
     def write(self, vals):
-        return super().write(_mark_stage_manual(vals))
+        result = super().write(_mark_stage_manual(vals))
+        trigger_fields = self.env["customer.segment"]._get_segment_trigger_fields()
+        if vals.keys() & trigger_fields and not vals.keys() & {
+            "segment_id",
+            "is_target_client",
+        }:
+            # leaving a portfolio clears the segment; others are only clients
+            clients = (
+                self if "portfolio_id" in vals else self.sudo().filtered("portfolio_id")
+            )
+            self.env["customer.segment"]._recompute_segments(clients)
+        return result
 
     # Income trend
 
@@ -746,31 +767,3 @@ class ResPartner(models.Model):
             )
             for partner in self
         }
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        partners = super().create(vals_list)
-        # a segment or target flag given explicitly (e.g. an import) is kept
-        # until the next full recompute
-        to_segment = partners.browse(
-            partner.id
-            for partner, vals in zip(partners.sudo(), vals_list, strict=True)
-            if partner.portfolio_id
-            and not vals.keys() & {"segment_id", "is_target_client"}
-        )
-        self.env["customer.segment"]._recompute_segments(to_segment)
-        return partners
-
-    def write(self, vals):
-        result = super().write(vals)
-        trigger_fields = self.env["customer.segment"]._get_segment_trigger_fields()
-        if vals.keys() & trigger_fields and not vals.keys() & {
-            "segment_id",
-            "is_target_client",
-        }:
-            # leaving a portfolio clears the segment; others are only clients
-            clients = (
-                self if "portfolio_id" in vals else self.sudo().filtered("portfolio_id")
-            )
-            self.env["customer.segment"]._recompute_segments(clients)
-        return result
