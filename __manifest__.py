@@ -14,10 +14,13 @@
         "security/customer_portfolio_security.xml",
         "security/ir.model.access.csv",
         "data/customer_offer_category_data.xml",
+        "data/ir_cron_data.xml",
         "views/customer_portfolio_views.xml",
         "views/customer_income_record_views.xml",
         "views/customer_life_event_views.xml",
         "views/res_partner_views.xml",
+        "views/customer_location_risk_views.xml",
+        "views/res_partner_risk_views.xml",
         "views/customer_portfolio_menus.xml",
     ],
     "demo": [

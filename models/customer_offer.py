@@ -19,7 +19,7 @@ class CustomerOffer(models.Model):
     )
     offer_category = fields.Selection(related="template_id.offer_category", store=True)
     portfolio_id = fields.Many2one("customer.portfolio", index=True)
-    agent_id = fields.Many2one("res.users", string="Agent", index=True)
+    agent_id = fields.Many2one("res.users", index=True)
     company_id = fields.Many2one(
         "res.company", index=True, default=lambda self: self.env.company
     )

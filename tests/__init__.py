@@ -2,3 +2,4 @@ from . import test_access
 from . import test_constraints
 from . import test_partner_dates
 from . import test_portfolio
+from . import test_location_risk
