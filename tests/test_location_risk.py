@@ -347,7 +347,9 @@ class TestLocationRiskImport(LocationRiskCommon):
 
     def assertImportFails(self, bad_row, text):
         """The bad row, second of three, is named and nothing is imported."""
-        result = self._import_rows(self.GOOD, bad_row, "Flood,Belgium,Liège,2026-03-12,,,,")
+        result = self._import_rows(
+            self.GOOD, bad_row, "Flood,Belgium,Liège,2026-03-12,,,,"
+        )
         self.assertTrue(
             any(
                 message["type"] == "error"
