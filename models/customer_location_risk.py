@@ -230,7 +230,7 @@ class CustomerLocationRisk(models.Model):
     def write(self, vals):
         res = super().write(vals)
         if COVERAGE_FIELDS.intersection(vals):
-            self._update_coverage()
+            self._update_coverage(severity_changed="severity" in vals)
         return res
 
     def unlink(self):
@@ -281,11 +281,12 @@ class CustomerLocationRisk(models.Model):
             and (not self.date_end or self.date_end >= day)
         )
 
-    def _update_coverage(self):
+    def _update_coverage(self, severity_changed=False):
         """Set whether the areas are in effect today and re-match their clients.
 
-        The clients are matched set-based, one statement per area over all the
-        clients, then their risk level is recomputed in one statement. The areas
+        Set-based: one statement removes the clients no longer covered, one adds
+        the newly covered ones (each area's rule over all the clients), one
+        recomputes the risk level of the clients whose areas changed. The areas
         that start get their agents notified and the offer engine triggered.
         """
         if not self:
@@ -295,9 +296,12 @@ class CustomerLocationRisk(models.Model):
         started = current.filtered(lambda area: not area.is_current)
         started.is_current = True
         (self - current).filtered("is_current").is_current = False
-        partner_ids = self._get_covered_partner_ids(delete=True)
-        partner_ids |= current._match_partners()
-        self.env["res.partner"]._update_location_risk_levels(partner_ids)
+        changed = (self - current)._get_covered_partner_ids(delete=True)
+        changed |= current._unmatch_partners()
+        changed |= current._match_partners()
+        if severity_changed:
+            changed |= current._get_covered_partner_ids()
+        self.env["res.partner"]._update_location_risk_levels(changed)
         if started:
             started._notify_agents()
             cron = self.env.ref(
@@ -327,14 +331,8 @@ class CustomerLocationRisk(models.Model):
             self.env["res.partner"].invalidate_model(["location_risk_ids"])
         return {partner_id for (partner_id,) in rows}
 
-    def _match_partners(self, partner_ids=None):
-        """Insert the clients the areas cover into the relation; return their ids.
-
-        ``partner_ids`` restricts the match to those clients (an address change);
-        by default every client is considered (an area change).
-        """
-        if not self:
-            return set()
+    def _flush_coverage_fields(self):
+        """Flush what the matching SQL reads."""
         self.flush_model()
         self.env["res.partner"].flush_model(
             [
@@ -348,6 +346,16 @@ class CustomerLocationRisk(models.Model):
             ]
         )
         self.env["customer.portfolio"].flush_model(["company_id"])
+
+    def _match_partners(self, partner_ids=None):
+        """Add the clients the areas cover to the relation; return the new ones.
+
+        ``partner_ids`` restricts the match to those clients (an address change);
+        by default every client is considered (an area change).
+        """
+        if not self:
+            return set()
+        self._flush_coverage_fields()
         partner_filter = (
             SQL("partner.id = ANY(%s)", list(partner_ids))
             if partner_ids is not None
@@ -355,18 +363,10 @@ class CustomerLocationRisk(models.Model):
         )
         selects = SQL(" UNION ALL ").join(
             SQL(
-                """
-                SELECT %(area_id)s, partner.id
-                  FROM res_partner partner
-                  JOIN customer_portfolio portfolio
-                    ON portfolio.id = partner.portfolio_id
-                   AND portfolio.company_id = %(company_id)s
-                 WHERE %(partner_filter)s AND (%(covers)s)
-                """,
-                area_id=area.id,
-                company_id=area.company_id.id,
-                partner_filter=partner_filter,
-                covers=area._get_covers_sql(),
+                "SELECT %s, partner.id FROM res_partner partner WHERE %s AND %s",
+                area.id,
+                partner_filter,
+                area._get_covered_sql(),
             )
             for area in self
         )
@@ -383,6 +383,47 @@ class CustomerLocationRisk(models.Model):
         )
         self.env["res.partner"].invalidate_model(["location_risk_ids"])
         return {partner_id for (partner_id,) in rows}
+
+    def _unmatch_partners(self):
+        """Remove the clients the areas no longer cover; return their ids."""
+        if not self:
+            return set()
+        self._flush_coverage_fields()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                DELETE FROM customer_location_risk_partner_rel rel
+                      USING res_partner partner
+                      WHERE partner.id = rel.partner_id AND (%s)
+                  RETURNING rel.partner_id
+                """,
+                SQL(" OR ").join(
+                    SQL(
+                        "(rel.risk_id = %s AND NOT COALESCE(%s, FALSE))",
+                        area.id,
+                        area._get_covered_sql(),
+                    )
+                    for area in self
+                ),
+            )
+        )
+        self.env["res.partner"].invalidate_model(["location_risk_ids"])
+        return {partner_id for (partner_id,) in rows}
+
+    def _get_covered_sql(self):
+        """SQL condition on ``partner``: a client of the area's company it covers."""
+        self.ensure_one()
+        return SQL(
+            """(
+                EXISTS (
+                    SELECT 1 FROM customer_portfolio portfolio
+                     WHERE portfolio.id = partner.portfolio_id
+                       AND portfolio.company_id = %s
+                ) AND (%s)
+            )""",
+            self.company_id.id,
+            self._get_covers_sql(),
+        )
 
     def _get_covers_sql(self):
         """SQL condition on ``partner`` true when the area covers that client.
