@@ -467,3 +467,38 @@ class TestLocationRiskAccess(LocationRiskCommon):
         area.write({"severity": "high"})
         self.assertEqual(area.severity, "high")
         self.assertEqual(fields.Date.to_string(area.date_start), TODAY)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestLocationRiskViews(LocationRiskCommon):
+    def test_offer_engine_triggered_when_an_area_starts(self):
+        cron = self.env.ref(
+            "customer_portfolio.ir_cron_generate_offers", raise_if_not_found=False
+        )
+        if not cron:
+            self.skipTest("the offer engine is not installed")
+        Trigger = self.env["ir.cron.trigger"]
+        before = Trigger.search_count([("cron_id", "=", cron.id)])
+        area = self._area(city="Lyon", date_start="2026-04-01")
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), before)
+        area.date_start = TODAY
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), before + 1)
+
+    def test_views_load_for_agents_and_managers(self):
+        Partner = self.env["res.partner"].with_user(self.agent_a)
+        action = self.env.ref("customer_portfolio.res_partner_action_location_risk")
+        views = Partner.get_views(
+            [(False, "form"), (False, "search")]
+            + [(view.view_id.id, view.view_mode) for view in action.view_ids]
+        )
+        self.assertIn("location_risk_level", views["models"]["res.partner"]["fields"])
+        self.assertIn("at_risk", views["views"]["search"]["arch"])
+        self.assertIn(
+            "location_risk_ids", views["views"]["pivot"]["arch"], "grouped by area"
+        )
+        area_views = self.Area.with_user(self.manager).get_views(
+            [(False, "list"), (False, "form"), (False, "search")]
+        )
+        self.assertIn("action_open_partners", area_views["views"]["form"]["arch"])
+        self.assertIn("promoted_template_ids", area_views["views"]["form"]["arch"])
