@@ -253,11 +253,22 @@ class CustomerLocationRisk(models.Model):
     @api.model
     def _cron_update_location_risks(self):
         """Start the areas whose period begins today, stop those that ended."""
+        areas = self._get_areas_to_update()
+        cron = self.env["ir.cron"]
+        cron._commit_progress(remaining=len(areas))
+        for area in areas:
+            area._update_coverage()
+            if not cron._commit_progress(1):
+                break
+
+    @api.model
+    def _get_areas_to_update(self):
+        """The areas whose period started or ended since they were last updated."""
         current = self._get_current_domain(fields.Date.context_today(self))
-        self.with_context(active_test=False).search(
+        return self.with_context(active_test=False).search(
             (Domain("is_current", "=", False) & current)
             | (Domain("is_current", "=", True) & ~current)
-        )._update_coverage()
+        )
 
     @api.model
     def _get_current_domain(self, day):

@@ -205,10 +205,18 @@ class TestLocationRiskMatching(LocationRiskCommon):
 @freeze_time(TODAY)
 class TestLocationRiskPeriod(LocationRiskCommon):
     def _run_cron(self, day):
-        cron = self.env.ref("customer_portfolio.ir_cron_update_location_risks")
-        self.assertEqual(cron.code, "model._cron_update_location_risks()")
         with freeze_time(day):
-            self.Area._cron_update_location_risks()
+            self.Area._get_areas_to_update()._update_coverage()
+
+    def test_daily_job(self):
+        self.patch(self.env.registry, "ready", True)
+        self.client_a.city = "Lyon"
+        area = self._area(city="Lyon", date_start="2026-03-11")
+        cron = self.env.ref("customer_portfolio.ir_cron_update_location_risks")
+        with freeze_time("2026-03-11"), self.enter_registry_test_mode():
+            cron.sudo().method_direct_trigger()
+        self.assertTrue(area.is_current)
+        self.assertAtRisk(self.client_a, area, "medium")
 
     def test_period_boundaries(self):
         self.client_a.city = "Lyon"
