@@ -202,11 +202,8 @@ class CustomerLocationRisk(models.Model):
                 "The risk area %(area)s has a centre but no radius.",
                 area=self.name,
             )
-        if (
-            self.state_id
-            and self.country_id
-            and self.state_id.country_id != (self.country_id)
-        ):
+        country = self.country_id
+        if self.state_id and country and self.state_id.country_id != country:
             return self.env._(
                 "The state %(state)s of the risk area %(area)s is not in %(country)s.",
                 state=self.state_id.display_name,
@@ -272,6 +269,7 @@ class CustomerLocationRisk(models.Model):
 
     @api.model
     def _get_current_domain(self, day):
+        """Domain of the areas in effect on ``day`` (both period ends included)."""
         return (
             Domain("active", "=", True)
             & Domain("date_start", "<=", day)
