@@ -7,3 +7,4 @@ from . import customer_location_risk
 from . import customer_offer_template
 from . import customer_offer_category
 from . import customer_offer
+from . import res_config_settings

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+TREND_INPUTS = {"partner_id", "date", "amount", "currency_id"}
+
 
 class CustomerIncomeRecord(models.Model):
     """A client's declared income at a given date."""
@@ -59,3 +61,22 @@ class CustomerIncomeRecord(models.Model):
                         date=record.date,
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        records.partner_id._refresh_income_trend()
+        return records
+
+    def write(self, vals):
+        partners = self.partner_id
+        result = super().write(vals)
+        if TREND_INPUTS & vals.keys():
+            (partners | self.partner_id)._refresh_income_trend()
+        return result
+
+    def unlink(self):
+        partners = self.partner_id
+        result = super().unlink()
+        partners._refresh_income_trend()
+        return result

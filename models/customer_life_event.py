@@ -59,3 +59,9 @@ class CustomerLifeEvent(models.Model):
                         date=event.date,
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        events = super().create(vals_list)
+        events.partner_id._on_life_events_created(events)
+        return events

@@ -1,17 +1,46 @@
 import calendar
 from collections import defaultdict
+from datetime import date as dt_date
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 from .customer_location_risk import SEVERITY_RANK, location_key
 
 PORTFOLIO_GROUP = "customer_portfolio.group_portfolio_agent"
+INCOME_STABLE_BAND_PARAM = "customer_portfolio.income_stable_band"
+INCOME_STABLE_BAND_DEFAULT = 5.0
+INCOME_TREND_FIELDS = [
+    "income_amount",
+    "income_currency_id",
+    "income_trend",
+    "income_trend_pct",
+]
+RETIREMENT_AGE = 65
+MATURE_FAMILY_AGE = 40
+EMPTY_NEST_AGE = 55
+MARITAL_STATUSES = [
+    ("single", "Single"),
+    ("married", "Married"),
+    ("partnership", "Civil partnership"),
+    ("divorced", "Divorced"),
+    ("widowed", "Widowed"),
+]
+MARITAL_STATUS_BY_EVENT = {"marriage": "married", "divorce": "divorced"}
+PARTNERED_STATUSES = ("married", "partnership")
+LIFECYCLE_STAGES = [
+    ("young_single", "Young single"),
+    ("couple", "Couple"),
+    ("young_family", "Young family"),
+    ("mature_family", "Mature family"),
+    ("empty_nest", "Empty nest"),
+    ("retired", "Retired"),
+]
 # A change of these fields may change the risk areas covering a client
 LOCATION_RISK_FIELDS = {
     "portfolio_id",
@@ -51,6 +80,18 @@ def month_day_domain(month_field, day_field, date_from, date_to):
         Domain(month_field, "=", month) & Domain(day_field, "in", sorted(days))
         for month, days in days_by_month.items()
     )
+
+
+def _recorded_seq(event):
+    """Order in which an event was recorded (unsaved events come last)."""
+    return event._origin.id or float("inf")
+
+
+def _mark_stage_manual(vals):
+    """Writing a stage explicitly overrides the derived one."""
+    if "lifecycle_stage" in vals and "lifecycle_stage_manual" not in vals:
+        return {**vals, "lifecycle_stage_manual": True}
+    return vals
 
 
 class ResPartner(models.Model):
@@ -94,18 +135,77 @@ class ResPartner(models.Model):
         compute="_compute_client_since_parts", store=True, groups=PORTFOLIO_GROUP
     )
     marital_status = fields.Selection(
-        [
-            ("single", "Single"),
-            ("married", "Married"),
-            ("partnership", "Civil partnership"),
-            ("divorced", "Divorced"),
-            ("widowed", "Widowed"),
-        ],
+        MARITAL_STATUSES,
+        compute="_compute_household",
+        inverse="_inverse_marital_status",
+        store=True,
+        readonly=False,
         tracking=True,
         groups=PORTFOLIO_GROUP,
+        help="Follows the client's latest marriage or divorce event, unless it was "
+        "set by hand after that event was recorded.",
+    )
+    marital_status_manual = fields.Selection(
+        MARITAL_STATUSES,
+        string="Marital Status Set by Hand",
+        groups=PORTFOLIO_GROUP,
+    )
+    marital_status_manual_seq = fields.Integer(
+        string="Life Events Seen at Hand Edit",
+        groups=PORTFOLIO_GROUP,
+        help="The highest life event id when the marital status was last set by "
+        "hand: events recorded after it take precedence again.",
     )
     children_count = fields.Integer(
-        string="Children", default=0, tracking=True, groups=PORTFOLIO_GROUP
+        string="Children",
+        compute="_compute_household",
+        inverse="_inverse_children_count",
+        store=True,
+        readonly=False,
+        tracking=True,
+        groups=PORTFOLIO_GROUP,
+        help="The children entered by hand plus one per birth on the timeline.",
+    )
+    children_count_manual = fields.Integer(
+        string="Children Entered by Hand", groups=PORTFOLIO_GROUP
+    )
+    is_retired = fields.Boolean(
+        string="Retired",
+        compute="_compute_household",
+        inverse="_inverse_is_retired",
+        store=True,
+        readonly=False,
+        tracking=True,
+        groups=PORTFOLIO_GROUP,
+        help="Ticked by hand or by a retirement event on the timeline.",
+    )
+    is_retired_manual = fields.Boolean(
+        string="Retired Set by Hand", groups=PORTFOLIO_GROUP
+    )
+    lifecycle_stage = fields.Selection(
+        LIFECYCLE_STAGES,
+        string="Life-cycle Stage",
+        compute="_compute_lifecycle_stage",
+        store=True,
+        readonly=False,
+        index=True,
+        tracking=True,
+        groups=PORTFOLIO_GROUP,
+        help="Derived from marital status, children, age and retirement, unless "
+        "set by hand.",
+    )
+    lifecycle_stage_manual = fields.Boolean(
+        string="Stage Set by Hand",
+        groups=PORTFOLIO_GROUP,
+        help="Keep the life-cycle stage as set by hand; untick to follow the "
+        "derived stage again.",
+    )
+    lifecycle_stage_derived = fields.Selection(
+        LIFECYCLE_STAGES,
+        string="Derived Stage",
+        compute="_compute_lifecycle_stage_derived",
+        groups=PORTFOLIO_GROUP,
+        help="The stage the family life-cycle rules give for this client.",
     )
     client_tier = fields.Selection(
         [("standard", "Standard"), ("premium", "Premium"), ("vip", "VIP")],
@@ -167,6 +267,39 @@ class ResPartner(models.Model):
         "partner_id",
         string="Life Events",
         groups=PORTFOLIO_GROUP,
+    )
+    income_currency_id = fields.Many2one(
+        "res.currency", readonly=True, groups=PORTFOLIO_GROUP
+    )
+    income_amount = fields.Monetary(
+        string="Income",
+        currency_field="income_currency_id",
+        readonly=True,
+        index="btree_not_null",
+        groups=PORTFOLIO_GROUP,
+        help="The latest declared income.",
+    )
+    income_trend = fields.Selection(
+        [
+            ("increasing", "Increasing"),
+            ("stable", "Stable"),
+            ("decreasing", "Decreasing"),
+            ("unknown", "Unknown"),
+        ],
+        default="unknown",
+        readonly=True,
+        index=True,
+        groups=PORTFOLIO_GROUP,
+        help="Compares the two latest income records; within the stable band set "
+        "in the settings the income is stable. Unknown with fewer than two "
+        "records, a zero previous income or two different currencies.",
+    )
+    income_trend_pct = fields.Float(
+        string="Income Change (%)",
+        digits=(16, 1),
+        readonly=True,
+        groups=PORTFOLIO_GROUP,
+        help="Change between the two latest income records, in percent.",
     )
 
     _birthday_idx = models.Index("(birthday_month, birthday_day)")
@@ -263,6 +396,102 @@ class ResPartner(models.Model):
             partner.location_city_key = location_key(partner.city)
             partner.location_zip_key = location_key(partner.zip)
 
+    @api.depends(
+        "marital_status_manual",
+        "marital_status_manual_seq",
+        "children_count_manual",
+        "is_retired_manual",
+        "life_event_ids.event_type",
+        "life_event_ids.date",
+    )
+    def _compute_household(self):
+        """Household = what was entered by hand + what the timeline implies.
+
+        Deriving it (instead of applying each event once) means an event can
+        never count twice, and editing or deleting one reverts its effect.
+        """
+        for partner in self:
+            events = partner.life_event_ids
+            births = events.filtered(lambda e: e.event_type == "birth_of_child")
+            partner.children_count = partner.children_count_manual + len(births)
+            partner.is_retired = partner.is_retired_manual or any(
+                e.event_type == "retirement" for e in events
+            )
+            partner.marital_status = partner._marital_status_from_events(events)
+
+    def _marital_status_from_events(self, events):
+        """The status of the latest marriage or divorce (by date), if it was
+        recorded after the status was last set by hand; else the hand value."""
+        self.ensure_one()
+        marital = events.filtered(lambda e: e.event_type in MARITAL_STATUS_BY_EVENT)
+        latest = max(
+            marital,
+            key=lambda e: (e.date or dt_date.max, _recorded_seq(e)),
+            default=None,
+        )
+        if latest and _recorded_seq(latest) > self.marital_status_manual_seq:
+            return MARITAL_STATUS_BY_EVENT[latest.event_type]
+        return self.marital_status_manual
+
+    def _inverse_marital_status(self):
+        for partner in self:
+            events = partner.life_event_ids
+            if partner.marital_status == partner._marital_status_from_events(events):
+                continue  # what the timeline says already: no hand edit
+            partner.marital_status_manual = partner.marital_status
+            partner.marital_status_manual_seq = max(
+                partner.life_event_ids._origin.ids, default=0
+            )
+
+    def _inverse_children_count(self):
+        for partner in self:
+            births = partner.life_event_ids.filtered(
+                lambda e: e.event_type == "birth_of_child"
+            )
+            partner.children_count_manual = partner.children_count - len(births)
+
+    def _inverse_is_retired(self):
+        for partner in self:
+            if "retirement" not in partner.life_event_ids.mapped("event_type"):
+                partner.is_retired_manual = partner.is_retired
+            elif not partner.is_retired:
+                raise UserError(
+                    self.env._(
+                        "%(client)s has a retirement event on their timeline: "
+                        "delete that event to mark them as not retired.",
+                        client=partner.display_name,
+                    )
+                )
+
+    @api.depends("birthdate", "marital_status", "children_count", "is_retired")
+    def _compute_lifecycle_stage_derived(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            partner.lifecycle_stage_derived = partner._derive_lifecycle_stage(today)
+
+    def _derive_lifecycle_stage(self, today):
+        """Family life-cycle stage from household and age (rules in README.md)."""
+        self.ensure_one()
+        age = relativedelta(today, self.birthdate).years if self.birthdate else None
+        if self.is_retired or (age is not None and age >= RETIREMENT_AGE):
+            return "retired"
+        if age is not None and age >= EMPTY_NEST_AGE:
+            return "empty_nest"
+        if self.children_count > 0:
+            if age is not None and age >= MATURE_FAMILY_AGE:
+                return "mature_family"
+            return "young_family"
+        if self.marital_status in PARTNERED_STATUSES:
+            return "couple"
+        if self.marital_status or age is not None:
+            return "young_single"
+        return False
+
+    @api.depends("lifecycle_stage_derived", "lifecycle_stage_manual")
+    def _compute_lifecycle_stage(self):
+        for partner in self.filtered(lambda p: not p.lifecycle_stage_manual):
+            partner.lifecycle_stage = partner.lifecycle_stage_derived
+
     @api.constrains("birthdate", "client_since")
     def _check_portfolio_dates(self):
         today = fields.Date.context_today(self)
@@ -285,7 +514,7 @@ class ResPartner(models.Model):
                     )
                 )
 
-    @api.constrains("children_count")
+    @api.constrains("children_count", "children_count_manual")
     def _check_children_count(self):
         for partner in self:
             if partner.children_count < 0:
@@ -295,6 +524,250 @@ class ResPartner(models.Model):
                         client=partner.display_name,
                     )
                 )
+            if partner.children_count_manual < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(client)s has %(births)s births on their timeline: the "
+                        "number of children cannot be lower; delete a birth event "
+                        "instead.",
+                        client=partner.display_name,
+                        births=partner.children_count - partner.children_count_manual,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create([_mark_stage_manual(vals) for vals in vals_list])
+        partners._sync_location_risks()
+        return partners
+
+    def write(self, vals):
+        res = super().write(_mark_stage_manual(vals))
+        if LOCATION_RISK_FIELDS.intersection(vals):
+            self._sync_location_risks()
+        return res
+
+    # Income trend
+
+    @api.model
+    def _income_stable_band(self):
+        """The +/- percentage within which an income change counts as stable."""
+        return float(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(INCOME_STABLE_BAND_PARAM, INCOME_STABLE_BAND_DEFAULT)
+        )
+
+    def _recompute_income_trend(self):
+        """Set income amount and trend of these partners from their records.
+
+        Set-based: a single UPDATE for the whole recordset takes the latest
+        record of each partner and, with a window function, the one before it,
+        compares them and writes only the rows that change.
+        Returns the partners whose trend just turned decreasing.
+        """
+        if not self.ids:
+            return self.browse()
+        self.env["customer.income.record"].flush_model(
+            ["partner_id", "date", "amount", "currency_id"]
+        )
+        self.flush_recordset(INCOME_TREND_FIELDS)
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH latest AS (
+                    SELECT DISTINCT ON (partner_id)
+                           partner_id, amount, currency_id,
+                           lead(amount) OVER by_date AS previous,
+                           lead(currency_id) OVER by_date AS previous_currency_id
+                      FROM customer_income_record
+                     WHERE partner_id = ANY(%(ids)s)
+                    WINDOW by_date AS (
+                           PARTITION BY partner_id ORDER BY date DESC, id DESC
+                    )
+                     ORDER BY partner_id, date DESC, id DESC
+                ),
+                pairs AS (
+                    SELECT partner.id AS partner_id,
+                           partner.income_trend AS old_trend,
+                           latest.amount, latest.currency_id, latest.previous,
+                           CASE WHEN latest.previous > 0
+                                     AND latest.previous_currency_id
+                                         = latest.currency_id
+                                THEN latest.amount - latest.previous
+                           END AS delta
+                      FROM res_partner partner
+                      LEFT JOIN latest ON latest.partner_id = partner.id
+                     WHERE partner.id = ANY(%(ids)s)
+                ),
+                computed AS (
+                    SELECT partner_id, old_trend, amount, currency_id,
+                           round(100 * delta / previous, 2) AS pct,
+                           CASE WHEN delta IS NULL THEN 'unknown'
+                                WHEN 100 * delta > %(band)s * previous
+                                THEN 'increasing'
+                                WHEN 100 * delta < -%(band)s * previous
+                                THEN 'decreasing'
+                                ELSE 'stable'
+                           END AS trend
+                      FROM pairs
+                )
+                UPDATE res_partner partner
+                   SET income_amount = computed.amount,
+                       income_currency_id = computed.currency_id,
+                       income_trend_pct = computed.pct,
+                       income_trend = computed.trend
+                  FROM computed
+                 WHERE partner.id = computed.partner_id
+                   AND (partner.income_amount, partner.income_currency_id,
+                        partner.income_trend_pct, partner.income_trend)
+                       IS DISTINCT FROM
+                       (computed.amount, computed.currency_id,
+                        computed.pct, computed.trend)
+             RETURNING partner.id, computed.old_trend, computed.trend
+                """,
+                ids=self.ids,
+                band=self._income_stable_band(),
+            )
+        )
+        self.invalidate_recordset(INCOME_TREND_FIELDS)
+        self.browse(row[0] for row in rows).modified(INCOME_TREND_FIELDS)
+        return self.browse(
+            partner_id
+            for partner_id, old_trend, trend in rows
+            if trend == "decreasing" and old_trend != "decreasing"
+        )
+
+    @api.model
+    def _recompute_all_income_trends(self, batch_size=50000):
+        """Recompute the income trend of every partner with income records.
+
+        Used when the stable band changes, and as the entry point to measure
+        the recompute on a large database: per batch of ``batch_size``
+        partners it runs one UPDATE (plus flushes that are no-ops here). It
+        schedules no review: a new band is no news about a client's income.
+        """
+        self.env["customer.income.record"].flush_model(["partner_id"])
+        partner_ids = [
+            partner_id
+            for (partner_id,) in self.env.execute_query(
+                SQL(
+                    "SELECT DISTINCT partner_id FROM customer_income_record "
+                    "ORDER BY partner_id"
+                )
+            )
+        ]
+        for batch_ids in split_every(batch_size, partner_ids):
+            batch = self.browse(batch_ids)
+            batch._recompute_income_trend()
+            batch.invalidate_recordset()
+
+    def _refresh_income_trend(self):
+        """After income records changed: recompute, ask for a review of drops."""
+        self._recompute_income_trend()._schedule_portfolio_activity(
+            "customer_portfolio.mail_activity_type_income_review"
+        )
+
+    def _schedule_portfolio_activity(self, activity_type_xmlid):
+        """Schedule an activity of this type for the agent of each partner's
+        portfolio, unless one is still open on that partner."""
+        activity_type = self.env.ref(activity_type_xmlid)
+        open_on = {
+            res_id
+            for (res_id,) in self.env["mail.activity"]._read_group(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ],
+                ["res_id"],
+            )
+        }
+        todo = self.filtered(lambda p: p.portfolio_agent_id and p.id not in open_on)
+        for agent, partners in todo.grouped("portfolio_agent_id").items():
+            partners.activity_schedule(
+                activity_type_xmlid,
+                date_deadline=activity_type._get_date_deadline(),
+                user_id=agent.id,
+            )
+
+    # Life events
+
+    def record_life_event(self, event_type, date=None, note=None):
+        """Record a life or consumption event on the timeline of each partner.
+
+        The public entry point for other modules, e.g. a car dealer module
+        calling ``partners.record_life_event("vehicle_purchase")``. ``date``
+        defaults to today. A partner that already has an event of this type on
+        this date gets no second one. Returns the new ``customer.life.event``
+        records (their household effects and the reactions of
+        ``_on_life_events_created`` are applied).
+        """
+        date = date or fields.Date.context_today(self)
+        Event = self.env["customer.life.event"]
+        existing = Event.search(
+            [
+                ("partner_id", "in", self.ids),
+                ("event_type", "=", event_type),
+                ("date", "=", date),
+            ]
+        )
+        return Event.create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "event_type": event_type,
+                    "date": date,
+                    "note": note,
+                }
+                for partner in self - existing.partner_id
+            ]
+        )
+
+    def _on_life_events_created(self, events):
+        """React to new life events of these partners (``events``).
+
+        The household follows the events by itself (computed fields). Here the
+        agent is asked to update the address after a relocation, and told when
+        a stage set by hand no longer matches the derived one. Modules reacting
+        to life events (e.g. offers) extend this method and call super().
+        """
+        events.filtered(
+            lambda e: e.event_type == "relocation"
+        ).partner_id._schedule_portfolio_activity(
+            "customer_portfolio.mail_activity_type_address_update"
+        )
+        stages = dict(self._fields["lifecycle_stage"]._description_selection(self.env))
+        for partner in self.filtered(
+            lambda p: (
+                p.lifecycle_stage_manual
+                and p.lifecycle_stage != p.lifecycle_stage_derived
+            )
+        ):
+            partner.message_post(
+                body=self.env._(
+                    "The recorded life events suggest the stage %(derived)s; it "
+                    "stays %(stage)s because it was set by hand.",
+                    derived=stages.get(partner.lifecycle_stage_derived, "-"),
+                    stage=stages.get(partner.lifecycle_stage, "-"),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    @api.model
+    def _cron_refresh_lifecycle_stage(self):
+        """Recompute the derived stage of clients whose age changed today."""
+        today = fields.Date.context_today(self)
+        partners = self.search(
+            Domain("portfolio_id", "!=", False)
+            & Domain("lifecycle_stage_manual", "=", False)
+            & month_day_domain(
+                "birthday_month", "birthday_day", today - timedelta(days=1), today
+            )
+        )
+        partners.invalidate_recordset(["lifecycle_stage_derived"])
+        self.env.add_to_compute(self._fields["lifecycle_stage"], partners)
+        partners.flush_recordset(["lifecycle_stage"])
 
     def _get_offer_suppressed_categories(self):
         """Map each partner id to the offer category codes its risk areas suppress.
@@ -307,18 +780,6 @@ class ResPartner(models.Model):
             )
             for partner in self
         }
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        partners = super().create(vals_list)
-        partners._sync_location_risks()
-        return partners
-
-    def write(self, vals):
-        res = super().write(vals)
-        if LOCATION_RISK_FIELDS.intersection(vals):
-            self._sync_location_risks()
-        return res
 
     def _sync_location_risks(self):
         """Re-match the partners against the areas in effect, set-based."""

@@ -22,24 +22,30 @@ find_odoo() {
     if ! "$PYTHON" -c 'import odoo.release' 2>/dev/null; then
         die "Odoo is missing: '$PYTHON -c \"import odoo\"' fails.
 Install Odoo 19.0 Community from source so that python3 can import it, e.g.
-    git clone --branch 19.0 --depth 1 <odoo 19.0 repository> /opt/odoo
+    git clone --branch 19.0 --depth 1 https://github.com/odoo/odoo /opt/odoo
     pip install -r /opt/odoo/requirements.txt && pip install -e /opt/odoo
 then run this command again."
     fi
-    local serie
+    local serie missing
     serie=$("$PYTHON" -c 'import odoo.release as r; print(r.serie)')
     [ "$serie" = "19.0" ] || die "Odoo $serie was found, but this module needs Odoo 19.0."
+    if ! missing=$("$PYTHON" -c 'import odoo.service.server' 2>&1); then
+        die "Odoo 19.0 is there, but not its Python requirements:
+    ${missing##*$'\n'}
+Install them with 'pip install -r requirements.txt' in the Odoo source folder."
+    fi
     # The core addons live in odoo/addons and, in a source checkout, in addons/.
     ODOO_ADDONS_PATH=$("$PYTHON" - <<'PY'
 import os
 import odoo
 
-package = list(odoo.__path__)[0]
+package = next(p for p in odoo.__path__ if os.path.isdir(p))
 candidates = [os.path.join(os.path.dirname(package), "addons"), os.path.join(package, "addons")]
 print(",".join(p for p in candidates if os.path.isfile(os.path.join(p, "web", "__manifest__.py"))
                or os.path.isfile(os.path.join(p, "base", "__manifest__.py"))))
 PY
 )
+    [ -n "$ODOO_ADDONS_PATH" ] || die "Odoo's own addons (base, web) were not found next to its Python package."
 }
 
 pg_answers() {
@@ -54,11 +60,16 @@ ensure_postgres() {
         say "PostgreSQL does not answer; starting the local cluster"
         if command -v pg_lsclusters >/dev/null 2>&1; then
             local version name
-            read -r version name _ < <(pg_lsclusters --no-header | head -n 1)
+            # The cluster on the port psql uses, else the first one.
+            read -r version name < <(pg_lsclusters --no-header |
+                awk -v port="${PGPORT:-5432}" 'NR == 1 {first = $1 " " $2}
+                    $3 == port {print $1, $2; found = 1; exit}
+                    END {if (!found) print first}')
             [ -n "${version:-}" ] ||
                 die "PostgreSQL is installed but has no cluster. Create one (pg_createcluster 15 main) and run this again."
             if [ "$(id -u)" = 0 ]; then
-                pg_ctlcluster "$version" "$name" start
+                pg_ctlcluster "$version" "$name" start ||
+                    die "PostgreSQL is not running and 'pg_ctlcluster $version $name start' failed (see above)."
             else
                 sudo -n pg_ctlcluster "$version" "$name" start ||
                     die "PostgreSQL is not running and could not be started: run 'sudo pg_ctlcluster $version $name start'."

@@ -15,7 +15,16 @@ REQS="$REPO_DIR/scripts/requirements-test.txt"
 if ! "$VENV/bin/python" -c 'import odoo.release' 2>/dev/null; then
     say "Creating the test tools' virtual environment in $VENV"
     rm -rf "$VENV"
-    "$PYTHON" -m venv --system-site-packages "$VENV"
+    "$PYTHON" -m venv --system-site-packages "$VENV" ||
+        die "'$PYTHON -m venv' failed: install the venv module (Debian, Ubuntu: apt-get install python3-venv)."
+    if ! "$VENV/bin/python" -c 'import odoo.release' 2>/dev/null; then
+        # Odoo lives in a virtual environment itself: add its site-packages.
+        "$PYTHON" -c 'import site; print("import site; " + "; ".join(
+            f"site.addsitedir({p!r})" for p in site.getsitepackages()))' \
+            >"$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/odoo_site.pth"
+        "$VENV/bin/python" -c 'import odoo.release' ||
+            die "Odoo is not importable from the virtual environment $VENV."
+    fi
 fi
 if ! cmp -s "$REQS" "$VENV/.requirements-test.txt"; then
     say "Installing the test tools"

@@ -137,3 +137,30 @@ class TestPortfolioAccess(PortfolioCommon):
         self.assertFalse(
             other_env["res.partner"].search([("id", "=", self.client_a.id)])
         )
+
+    def test_register_analysis_fields_need_portfolio_group(self):
+        user = new_test_user(self.env, login="plain_user2", groups="base.group_user")
+        prospect = self.prospect.with_user(user)
+        for field in ("income_trend", "income_amount", "lifecycle_stage"):
+            with self.assertRaises(AccessError):
+                prospect.read([field])
+        with self.assertRaises(AccessError):
+            prospect.record_life_event("vehicle_purchase")
+        self.assertFalse(self.prospect.life_event_ids)
+
+    def test_agent_cannot_see_other_book_trend_or_events(self):
+        self.env["customer.income.record"].create(
+            {"partner_id": self.client_b.id, "date": "2025-01-01", "amount": 500}
+        )
+        self.assertEqual(self.client_b.income_trend, "decreasing")
+        Partner = self.env["res.partner"].with_user(self.agent_a)
+        falling = Partner.search([("income_trend", "=", "decreasing")])
+        self.assertNotIn(self.client_b, falling)
+        self.assertFalse(
+            self.env["customer.life.event"]
+            .with_user(self.agent_a)
+            .search([("partner_id", "=", self.client_b.id)])
+        )
+        with self.assertRaises(AccessError):
+            self.event_b.with_user(self.agent_a).write({"event_type": "divorce"})
+        self.assertEqual(self.client_b.marital_status, "married")

@@ -1,0 +1,33 @@
+from odoo import fields, models
+from odoo.exceptions import ValidationError
+
+from .res_partner import INCOME_STABLE_BAND_DEFAULT, INCOME_STABLE_BAND_PARAM
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    portfolio_income_stable_band = fields.Float(
+        string="Stable Income Band (%)",
+        config_parameter=INCOME_STABLE_BAND_PARAM,
+        default=INCOME_STABLE_BAND_DEFAULT,
+        help="An income that changed by at most this percentage between the two "
+        "latest records is stable; beyond it, increasing or decreasing.",
+    )
+
+    def set_values(self):
+        band = self.portfolio_income_stable_band
+        if not 0 <= band < 100:
+            raise ValidationError(
+                self.env._(
+                    "The stable income band must be between 0 and 100 %% "
+                    "(got %(band)s).",
+                    band=band,
+                )
+            )
+        Partner = self.env["res.partner"]
+        previous = Partner._income_stable_band()
+        result = super().set_values()
+        if band != previous:
+            Partner.sudo()._recompute_all_income_trends()
+        return result
