@@ -27,6 +27,8 @@
         "views/customer_portfolio_snapshot_views.xml",
         "views/customer_portfolio_report_views.xml",
         "views/customer_offer_target_report_views.xml",
+        "views/customer_location_risk_views.xml",
+        "views/res_partner_risk_views.xml",
         "views/customer_portfolio_menus.xml",
     ],
     "demo": [

@@ -6,3 +6,4 @@ from . import test_income_trend
 from . import test_life_events
 from . import test_segment
 from . import test_target_share
+from . import test_location_risk
