@@ -9,3 +9,6 @@ from . import customer_offer_template
 from . import customer_offer_category
 from . import customer_offer
 from . import res_config_settings
+from . import customer_portfolio_snapshot
+from . import customer_portfolio_report
+from . import customer_offer_target_report

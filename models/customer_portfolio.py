@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import float_compare
 
 
 class CustomerPortfolio(models.Model):
@@ -59,6 +60,19 @@ class CustomerPortfolio(models.Model):
         [("below", "Below band"), ("within", "Within band"), ("above", "Above band")],
         compute="_compute_client_stats",
     )
+    non_target_share_trend = fields.Float(
+        string="Non-target Share Trend (points)",
+        readonly=True,
+        digits=(5, 1),
+        help="Change of the share of non-target clients over about 30 days, in "
+        "percentage points, as of the latest daily snapshot.",
+    )
+    non_target_growing = fields.Boolean(
+        string="Non-target Share Growing",
+        readonly=True,
+        help="The share of non-target clients grew since about 30 days ago: "
+        "effort goes to clients outside the target segments.",
+    )
 
     @api.depends(
         "partner_ids.is_target_client",
@@ -82,9 +96,12 @@ class CustomerPortfolio(models.Model):
             portfolio.client_count = total
             portfolio.target_client_count = targets
             portfolio.target_share = share
-            if share < portfolio.target_share_min:
+            # compared at the displayed precision: 70.0 and 80.0 are within
+            if float_compare(share, portfolio.target_share_min, precision_digits=1) < 0:
                 portfolio.target_share_status = "below"
-            elif share > portfolio.target_share_max:
+            elif (
+                float_compare(share, portfolio.target_share_max, precision_digits=1) > 0
+            ):
                 portfolio.target_share_status = "above"
             else:
                 portfolio.target_share_status = "within"
@@ -112,4 +129,14 @@ class CustomerPortfolio(models.Model):
         )
         action["domain"] = [("portfolio_id", "=", self.id)]
         action["context"] = {"default_portfolio_id": self.id}
+        return action
+
+    def action_open_snapshots(self):
+        """Open the target share history of this portfolio."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_portfolio.customer_portfolio_snapshot_action"
+        )
+        action["domain"] = [("portfolio_id", "=", self.id)]
+        action["context"] = {}
         return action

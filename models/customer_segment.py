@@ -1,8 +1,28 @@
-from odoo import fields, models
+import ast
+import logging
+
+import psycopg2
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
+from odoo.tools import SQL, ormcache
+
+_logger = logging.getLogger(__name__)
+
+# Changing one of these makes a client enter or leave every segment's scope.
+SEGMENT_SCOPE_FIELDS = {"portfolio_id", "active"}
 
 
 class CustomerSegment(models.Model):
-    """A group of clients sharing traits, with the offer package made for them."""
+    """A group of clients sharing traits, with the offer package made for them.
+
+    Each client belongs to the first segment, by sequence, whose domain matches
+    them (among the segments of their portfolio's company). Assignment is
+    set-based (:meth:`_recompute_segments`): one query per segment, never one
+    domain evaluation per client. It runs when segments change, for the clients
+    whose segment-relevant fields are written, daily, and on demand.
+    """
 
     _name = "customer.segment"
     _description = "Client Segment"
@@ -17,6 +37,7 @@ class CustomerSegment(models.Model):
     )
     domain = fields.Char(
         default="[]",
+        required=True,
         help="The clients of this segment: the first segment, by sequence, whose "
         "domain matches a client is theirs.",
     )
@@ -33,3 +54,273 @@ class CustomerSegment(models.Model):
     price_max = fields.Monetary(string="Maximum Price")
     payment_terms_note = fields.Text(string="Payment Conditions", translate=True)
     partner_ids = fields.One2many("res.partner", "segment_id", string="Clients")
+    partner_count = fields.Integer(
+        string="Number of Clients", compute="_compute_partner_count"
+    )
+
+    _check_price_range = models.Constraint(
+        "CHECK(price_min IS NULL OR price_max IS NULL OR price_min <= price_max)",
+        "The minimum price of a segment cannot exceed its maximum price.",
+    )
+
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_partner_count(self):
+        """Count the clients the user may see (the stat button opens them)."""
+        counts = dict(
+            self.env["res.partner"]._read_group(
+                [("segment_id", "in", self.ids)], ["segment_id"], ["__count"]
+            )
+        )
+        for segment in self:
+            segment.partner_count = counts.get(segment, 0)
+
+    @api.constrains("domain")
+    def _check_domain(self):
+        for segment in self:
+            try:
+                domain = segment._get_partner_domain()
+                query = (
+                    self.env["res.partner"]
+                    .with_context(active_test=False)
+                    ._search(domain, limit=1)
+                )
+                # try it once: some errors (e.g. a text compared to a number)
+                # only show up in the database
+                with self.env.cr.savepoint():
+                    query.get_result_ids()
+            except (
+                ValueError,
+                TypeError,
+                KeyError,
+                UserError,
+                psycopg2.Error,
+            ) as error:
+                raise ValidationError(
+                    self.env._(
+                        "The domain of segment %(name)s is not a valid client "
+                        "domain: %(error)s\n\nEdit it with the domain editor, or "
+                        "write a list of conditions on client fields with literal "
+                        "values only, e.g. [('client_tier', '=', 'vip')].",
+                        name=segment.name,
+                        error=error,
+                    )
+                ) from error
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        segments = super().create(vals_list)
+        self._segments_changed()
+        return segments
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.keys() & {"domain", "sequence", "is_target", "active", "company_id"}:
+            self._segments_changed()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self._segments_changed()
+        return result
+
+    def action_recompute_segments(self):
+        """Reassign every client to its segment now (managers)."""
+        self.check_access("write")
+        changed = self._recompute_segments()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "Segments recomputed: %(count)s client(s) changed segment.",
+                    count=changed,
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def action_open_clients(self):
+        """Open the clients of this segment."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_portfolio.res_partner_action_portfolio_clients"
+        )
+        action["domain"] = [("segment_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    def _get_partner_domain(self):
+        """The segment's domain as a Domain; raise ValueError if it is not one.
+
+        Only literals are accepted (no names, calls or attributes): the text is
+        read with ``ast.literal_eval``, never evaluated.
+        """
+        self.ensure_one()
+        try:
+            value = ast.literal_eval((self.domain or "[]").strip())
+        except SyntaxError as error:
+            raise ValueError(
+                self.env._("it is not well-formed (check brackets, quotes and commas)")
+            ) from error
+        except (ValueError, MemoryError, RecursionError) as error:
+            raise ValueError(
+                self.env._(
+                    "it cannot be read as a list of conditions with literal values "
+                    "(code, names and function calls are not allowed)"
+                )
+            ) from error
+        if not isinstance(value, list | tuple):
+            raise TypeError(self.env._("a domain is a list of conditions"))
+        domain = Domain(value)
+        domain.validate(self.env["res.partner"])
+        return domain
+
+    @api.model
+    def _get_valid_domains(self):
+        """The active segments in order, with their domain.
+
+        A domain that no longer validates (e.g. a field removed since) is
+        skipped and logged, so that it never blocks the clients' edition.
+        """
+        for segment in self.sudo().search([("active", "=", True)]):
+            try:
+                yield segment, segment._get_partner_domain()
+            except (ValueError, TypeError, KeyError, UserError) as error:
+                _logger.error(
+                    "Segment %s skipped, invalid domain: %s", segment.id, error
+                )
+
+    def _segments_changed(self):
+        self.env.registry.clear_cache()
+        self._recompute_segments()
+
+    @ormcache()
+    def _get_segment_trigger_fields(self):
+        """Client fields whose change may move a client to another segment."""
+        Partner = self.env["res.partner"]
+        names = set(SEGMENT_SCOPE_FIELDS)
+        for _segment, domain in self._get_valid_domains():
+            for condition in domain.iter_conditions():
+                field = Partner._fields.get(condition.field_expr.split(".")[0])
+                if not field:
+                    continue
+                names.add(field.name)
+                # e.g. a condition on the age follows the birthdate
+                names.update(
+                    path.split(".")[0]
+                    for path in self.env.registry.field_depends[field]
+                )
+        return frozenset(names)
+
+    @api.model
+    def _cron_recompute_segments(self):
+        """Daily: reassign clients to segments, then snapshot the target shares."""
+        self._recompute_segments()
+        self.env["customer.portfolio.snapshot"]._take_snapshot()
+
+    @api.model
+    def _recompute_segments(self, partners=None):
+        """Set the segment and target flag of clients (all of them by default).
+
+        Segments are matched in order: one INSERT per segment puts its matching
+        clients not placed yet in a temporary table, then one UPDATE writes the
+        rows whose segment or target flag changes (a hash join, whatever the
+        number of clients) and another clears the clients no segment matches.
+
+        :return: the number of clients whose segment or target flag changed
+        """
+        if partners is not None and not partners:
+            return 0
+        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
+        restrict = Domain("id", "in", partners.ids) if partners is not None else None
+        cr = self.env.cr
+        self.env.flush_all()
+        cr.execute(
+            SQL(
+                """
+                CREATE TEMPORARY TABLE customer_segment_match (
+                    partner_id integer PRIMARY KEY,
+                    segment_id integer NOT NULL,
+                    is_target boolean NOT NULL
+                ) ON COMMIT DROP
+                """
+            )
+        )
+        for segment, segment_domain in self._get_valid_domains():
+            domain = Domain("portfolio_id.company_id", "=", segment.company_id.id)
+            domain &= segment_domain
+            if restrict is not None:
+                domain &= restrict
+            cr.execute(
+                SQL(
+                    """
+                    INSERT INTO customer_segment_match
+                    SELECT clients.id, %(segment)s, %(target)s
+                      FROM (%(clients)s) AS clients
+                        ON CONFLICT DO NOTHING
+                    """,
+                    clients=Partner._search(domain).select(),
+                    segment=segment.id,
+                    target=segment.is_target,
+                )
+            )
+        cr.execute(SQL("ANALYZE customer_segment_match"))
+        cr.execute(
+            SQL(
+                """
+                UPDATE res_partner p
+                   SET segment_id = m.segment_id, is_target_client = m.is_target
+                  FROM customer_segment_match m
+                 WHERE p.id = m.partner_id
+                   AND (p.segment_id IS DISTINCT FROM m.segment_id
+                        OR p.is_target_client IS DISTINCT FROM m.is_target)
+                RETURNING p.id
+                """
+            )
+        )
+        changed_ids = [row[0] for row in cr.fetchall()]
+        cr.execute(
+            SQL(
+                """
+                UPDATE res_partner p
+                   SET segment_id = NULL, is_target_client = FALSE
+                 WHERE (p.segment_id IS NOT NULL OR p.is_target_client)
+                   AND %(restrict)s
+                   AND NOT EXISTS (
+                       SELECT 1 FROM customer_segment_match m
+                        WHERE m.partner_id = p.id
+                   )
+                RETURNING p.id
+                """,
+                restrict=SQL("p.id = ANY(%s)", partners.ids)
+                if partners is not None
+                else SQL("TRUE"),
+            )
+        )
+        changed_ids += [row[0] for row in cr.fetchall()]
+        cr.execute(SQL("DROP TABLE customer_segment_match"))
+        self._notify_segment_change(Partner.browse(changed_ids))
+        _logger.info("Segments recomputed: %s client(s) changed", len(changed_ids))
+        return len(changed_ids)
+
+    @api.model
+    def _notify_segment_change(self, partners):
+        """Refresh the cache and what depends on the segment after SQL updates.
+
+        Tracing every changed client is only needed by stored computed fields;
+        the non-stored ones (e.g. the portfolio KPIs) are just invalidated.
+        """
+        names = ["segment_id", "is_target_client"]
+        partners.invalidate_model(names)
+        dependents = {
+            dependent
+            for name in names
+            for dependent in self.env.registry.get_dependent_fields(
+                partners._fields[name]
+            )
+        }
+        if any(dependent.store for dependent in dependents):
+            partners.modified(names)
+        for dependent in dependents:
+            self.env[dependent.model_name].invalidate_model([dependent.name])

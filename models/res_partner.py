@@ -10,6 +10,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL, split_every
 
+from .customer_location_risk import SEVERITY_RANK, location_key
+
 PORTFOLIO_GROUP = "customer_portfolio.group_portfolio_agent"
 INCOME_STABLE_BAND_PARAM = "customer_portfolio.income_stable_band"
 INCOME_STABLE_BAND_DEFAULT = 5.0
@@ -39,6 +41,16 @@ LIFECYCLE_STAGES = [
     ("empty_nest", "Empty nest"),
     ("retired", "Retired"),
 ]
+# A change of these fields may change the risk areas covering a client
+LOCATION_RISK_FIELDS = {
+    "portfolio_id",
+    "country_id",
+    "state_id",
+    "city",
+    "zip",
+    "partner_latitude",
+    "partner_longitude",
+}
 
 
 def occasion_date(month, day, year):
@@ -208,22 +220,50 @@ class ResPartner(models.Model):
         help="The client receives no loyalty offer at all.",
     )
     is_target_client = fields.Boolean(
-        string="Target Client", index=True, groups=PORTFOLIO_GROUP
+        string="Target Client",
+        index=True,
+        readonly=True,
+        copy=False,
+        groups=PORTFOLIO_GROUP,
+        help="The client's segment is a target segment. Set with the segment.",
     )
     segment_id = fields.Many2one(
-        "customer.segment", index="btree_not_null", groups=PORTFOLIO_GROUP
+        "customer.segment",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        groups=PORTFOLIO_GROUP,
+        help="The first segment, by sequence, whose domain matches the client. "
+        "Recomputed when segments or the client's data change, and daily.",
     )
     location_risk_ids = fields.Many2many(
         "customer.location.risk",
+        "customer_location_risk_partner_rel",
+        "partner_id",
+        "risk_id",
         string="Risk Areas",
+        readonly=True,
+        copy=False,
         groups=PORTFOLIO_GROUP,
         help="The active risk areas covering the client's address.",
     )
     location_risk_level = fields.Selection(
         [("none", "None"), ("low", "Low"), ("medium", "Medium"), ("high", "High")],
+        string="Location Risk",
         default="none",
+        readonly=True,
+        copy=False,
         index=True,
         groups=PORTFOLIO_GROUP,
+        help="The highest severity among the active risk areas covering the "
+        "client's address.",
+    )
+    location_city_key = fields.Char(
+        compute="_compute_location_keys", store=True, index="btree_not_null"
+    )
+    location_zip_key = fields.Char(
+        compute="_compute_location_keys", store=True, index="btree_not_null"
     )
     offer_ids = fields.One2many(
         "customer.offer", "partner_id", string="Offers", groups=PORTFOLIO_GROUP
@@ -277,6 +317,13 @@ class ResPartner(models.Model):
 
     _birthday_idx = models.Index("(birthday_month, birthday_day)")
     _client_since_idx = models.Index("(client_since_month, client_since_day)")
+    _location_risk_state_idx = models.Index(
+        "(state_id) WHERE portfolio_id IS NOT NULL AND state_id IS NOT NULL"
+    )
+    _location_risk_geo_idx = models.Index(
+        "(partner_latitude) WHERE portfolio_id IS NOT NULL "
+        "AND partner_latitude IS NOT NULL"
+    )
 
     @api.depends("birthdate")
     def _compute_birthday_parts(self):
@@ -355,6 +402,12 @@ class ResPartner(models.Model):
             since = partner.client_since
             partner.client_since_month = since.month if since else 0
             partner.client_since_day = since.day if since else 0
+
+    @api.depends("city", "zip")
+    def _compute_location_keys(self):
+        for partner in self:
+            partner.location_city_key = location_key(partner.city)
+            partner.location_zip_key = location_key(partner.zip)
 
     @api.depends(
         "marital_status_manual",
@@ -497,10 +550,34 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        return super().create([_mark_stage_manual(vals) for vals in vals_list])
+        partners = super().create([_mark_stage_manual(vals) for vals in vals_list])
+        partners._sync_location_risks()
+        # a segment or target flag given explicitly (e.g. an import) is kept
+        # until the next full recompute
+        to_segment = partners.browse(
+            partner.id
+            for partner, vals in zip(partners.sudo(), vals_list, strict=True)
+            if partner.portfolio_id
+            and not vals.keys() & {"segment_id", "is_target_client"}
+        )
+        self.env["customer.segment"]._recompute_segments(to_segment)
+        return partners
 
     def write(self, vals):
-        return super().write(_mark_stage_manual(vals))
+        result = super().write(_mark_stage_manual(vals))
+        if LOCATION_RISK_FIELDS.intersection(vals):
+            self._sync_location_risks()
+        trigger_fields = self.env["customer.segment"]._get_segment_trigger_fields()
+        if vals.keys() & trigger_fields and not vals.keys() & {
+            "segment_id",
+            "is_target_client",
+        }:
+            # leaving a portfolio clears the segment; others are only clients
+            clients = (
+                self if "portfolio_id" in vals else self.sudo().filtered("portfolio_id")
+            )
+            self.env["customer.segment"]._recompute_segments(clients)
+        return result
 
     # Income trend
 
@@ -735,6 +812,71 @@ class ResPartner(models.Model):
             )
             for partner in self
         }
+
+    def _sync_location_risks(self):
+        """Re-match the partners against the areas in effect, set-based."""
+        areas = (
+            self.env["customer.location.risk"]
+            .sudo()
+            .search([("is_current", "=", True)])
+        )
+        if not self or not areas:
+            # without an area in effect, no partner is covered
+            return
+        partner_ids = set(self.ids)
+        self.env.execute_query(
+            SQL(
+                "DELETE FROM customer_location_risk_partner_rel"
+                " WHERE partner_id = ANY(%s)",
+                list(partner_ids),
+            )
+        )
+        areas._match_partners(partner_ids)
+        self._update_location_risk_levels(partner_ids)
+
+    @api.model
+    def _update_location_risk_levels(self, partner_ids):
+        """Set the partners' risk level to the highest severity covering them."""
+        if not partner_ids:
+            return
+        ranks = SQL(
+            "CASE area.severity %s END",
+            SQL(" ").join(
+                SQL("WHEN %s THEN %s", severity, rank)
+                for severity, rank in SEVERITY_RANK.items()
+            ),
+        )
+        levels = SQL(
+            "(ARRAY['none', %s])[COALESCE(levels.rank, 0) + 1]",
+            SQL(", ").join(
+                SQL("%s", severity)
+                for severity, __ in sorted(SEVERITY_RANK.items(), key=lambda i: i[1])
+            ),
+        )
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE res_partner partner
+                   SET location_risk_level = %(level)s
+                  FROM (
+                        SELECT ids.id, MAX(%(rank)s) AS rank
+                          FROM unnest(%(ids)s::int[]) AS ids(id)
+                     LEFT JOIN customer_location_risk_partner_rel rel
+                            ON rel.partner_id = ids.id
+                     LEFT JOIN customer_location_risk area ON area.id = rel.risk_id
+                      GROUP BY ids.id
+                       ) AS levels
+                 WHERE partner.id = levels.id
+                   AND partner.location_risk_level IS DISTINCT FROM %(level)s
+                """,
+                level=levels,
+                rank=ranks,
+                ids=list(partner_ids),
+            )
+        )
+        self.env["res.partner"].invalidate_model(
+            ["location_risk_ids", "location_risk_level"]
+        )
 
     def _compute_offer_count(self):
         counts = dict(

@@ -4,4 +4,7 @@ from . import test_partner_dates
 from . import test_portfolio
 from . import test_income_trend
 from . import test_life_events
+from . import test_segment
+from . import test_target_share
+from . import test_location_risk
 from . import test_offers

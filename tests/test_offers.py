@@ -230,6 +230,7 @@ class TestOfferTriggers(OfferCommon):
             {
                 "name": "Flood",
                 "risk_type": "flood",
+                "country_id": self.env.ref("base.jp").id,
                 "date_start": "2026-03-01",
                 "date_end": "2026-03-31",
                 "promoted_template_ids": [Command.set(loan.ids)],
@@ -276,14 +277,26 @@ class TestOfferRules(OfferCommon):
         )
 
     def test_segment_and_suppressed_categories(self):
-        segment = self.env["customer.segment"].create({"name": "Premium"})
-        self.client_a.segment_id = segment
+        segment = self.env["customer.segment"].create(
+            {
+                "name": "VIP only",
+                "sequence": 0,
+                "domain": "[('client_tier', '=', 'vip')]",
+            }
+        )
+        self.client_a.client_tier = "vip"
+        self.assertEqual(self.client_a.segment_id, segment)
+        self.assertNotEqual(self.client_b.segment_id, segment)
         self.birthday.segment_ids = segment
         insurance = self._template(
             "Birthday insurance", "birthday", offer_category="insurance"
         )
         area = self.env["customer.location.risk"].create(
-            {"name": "Quake", "date_start": "2026-01-01"}
+            {
+                "name": "Quake",
+                "date_start": "2026-01-01",
+                "country_id": self.env.ref("base.jp").id,
+            }
         )
         self.assertEqual(area.suppressed_category_ids.mapped("code"), ["insurance"])
         self.client_b.location_risk_ids = area
