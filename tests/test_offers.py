@@ -204,6 +204,26 @@ class TestOfferTriggers(OfferCommon):
         )
         self.assertEqual(len(self._offers(family)), 1)
 
+    def test_risk_area_matched_by_address(self):
+        """With the area matching (issue 4): clients in the area get the loan."""
+        loan = self._template(
+            "Recovery loan", "location_risk", offer_category="loan", validity_days=90
+        )
+        self.client_a.country_id = self.env.ref("base.pt")
+        today = date.today()
+        area = self.env["customer.location.risk"].create(
+            {
+                "name": "Storm",
+                "risk_type": "storm",
+                "date_start": today,
+                "country_id": self.env.ref("base.pt").id,
+                "promoted_template_ids": [Command.set(loan.ids)],
+            }
+        )
+        self.assertEqual(self.client_a.location_risk_ids, area)
+        offers = self.Offer.generate_offers(today)
+        self.assertEqual((offers.template_id, offers.partner_id), (loan, self.client_a))
+
     def test_digest_on_agent_local_day(self):
         self._template(
             "Car insurance", "life_event", life_event_type="vehicle_purchase"
