@@ -37,6 +37,11 @@
         "views/res_partner_risk_views.xml",
         "views/customer_portfolio_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "customer_portfolio/static/tests/tours/**/*",
+        ],
+    },
     "demo": [
         "demo/customer_portfolio_demo.xml",
     ],

@@ -32,6 +32,20 @@ if ! cmp -s "$REQS" "$VENV/.requirements-test.txt"; then
     cp "$REQS" "$VENV/.requirements-test.txt"
 fi
 PYTHON="$VENV/bin/python"
+"$PYTHON" -c 'import websocket' 2>/dev/null ||
+    die "websocket-client is not importable from $VENV: the browser tests need it (pip install websocket-client)."
+
+# The browser tests (tours) run in headless Chromium; Odoo looks it up on PATH.
+if ! command -v chromium >/dev/null 2>&1 && ! command -v google-chrome >/dev/null 2>&1 &&
+    ! command -v chromium-browser >/dev/null 2>&1 && ! command -v google-chrome-stable >/dev/null 2>&1; then
+    [ "$(id -u)" = 0 ] ||
+        die "No Chromium or Chrome on PATH: the browser tests need it. Install it (Debian, Ubuntu: sudo apt-get install chromium) and run this again."
+    say "Installing Chromium for the browser tests"
+    if ! apt-get install -y chromium; then
+        apt-get update && apt-get install -y chromium ||
+            die "'apt-get install chromium' failed: install Chromium or Chrome and run this again."
+    fi
+fi
 
 say "Linting"
 cd "$MODULE_DIR"
@@ -51,7 +65,7 @@ say "Running the tests"
 set +e
 "$PYTHON" -m pytest -p no:cacheprovider --rootdir "$STATE_DIR/addons" \
     --odoo-config "$ODOO_CONF" --odoo-database "$DB" --odoo-log-level=warn \
-    "$MODULE_DIR/tests"
+    --odoo-http "$MODULE_DIR/tests"
 status=$?
 set -e
 [ "$status" -eq 0 ] || die "the test suite failed (pytest exit status $status)"

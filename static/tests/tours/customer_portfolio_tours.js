@@ -1,0 +1,242 @@
+import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_utils";
+
+const tours = registry.category("web_tour.tours");
+
+/** Steps that pick an option in a selection field (a SelectMenu in Odoo 19). */
+function pick(fieldSelector, label) {
+    return [
+        {
+            content: `open ${fieldSelector}`,
+            trigger: `${fieldSelector} .o_select_menu_toggler`,
+            run: "click",
+        },
+        {
+            content: `pick ${label}`,
+            trigger: `.o_select_menu_menu .o_select_menu_item:contains('${label}')`,
+            run: "click",
+        },
+    ];
+}
+
+/** Steps that add a line to an editable x2many list and fill its cells. */
+function addLine(field, cells) {
+    const row = `.o_field_widget[name=${field}] .o_data_row.o_selected_row`;
+    return [
+        {
+            content: `add a line to ${field}`,
+            trigger: `.o_field_widget[name=${field}] .o_field_x2many_list_row_add a`,
+            run: "click",
+        },
+        ...cells.flatMap(([name, run]) =>
+            run.startsWith("pick ")
+                ? pick(`${row} .o_field_widget[name=${name}]`, run.slice(5))
+                : [{ content: `fill ${name}`, trigger: `${row} .o_field_widget[name=${name}] input`, run }]
+        ),
+    ];
+}
+
+tours.add("customer_portfolio_agent_tour", {
+    url: "/odoo/portfolios",
+    steps: () => [
+        {
+            content: "the agent sees their portfolio",
+            trigger: ".o_kanban_record:contains('Tour Book')",
+        },
+        {
+            content: "open the clients of the portfolio",
+            trigger: ".o_kanban_record:contains('Tour Book') a[name=action_open_clients]",
+            run: "click",
+        },
+        {
+            content: "add a client",
+            trigger: ".o_list_button_add",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=name] input",
+            run: "edit Mia Tour",
+        },
+        {
+            content: "open the Portfolio tab",
+            trigger: ".o_notebook .nav-link:contains('Portfolio')",
+            run: "click",
+        },
+        {
+            content: "the client is in the agent's portfolio",
+            trigger: ".o_field_widget[name=portfolio_id] input:value(Tour Book)",
+        },
+        {
+            trigger: ".o_field_widget[name=birthdate] input",
+            run: "edit 03/15/1996",
+        },
+        ...addLine("income_record_ids", [
+            ["date", "edit 01/01/2025"],
+            ["amount", "edit 3000"],
+        ]),
+        ...addLine("income_record_ids", [
+            ["date", "edit 01/01/2026"],
+            ["amount", "edit 3600"],
+        ]),
+        ...stepUtils.saveForm(),
+        {
+            content: "two income records, the trend is increasing",
+            trigger: ".o_field_widget[name=income_trend]:contains('Increasing')",
+        },
+        {
+            content: "a single adult is a young single",
+            trigger: ".o_field_widget[name=lifecycle_stage]:contains('Young single')",
+        },
+        ...addLine("life_event_ids", [
+            ["date", "edit 06/20/2026"],
+            ["event_type", "pick Marriage"],
+        ]),
+        ...stepUtils.saveForm(),
+        {
+            content: "and moves them to the couple stage",
+            trigger: ".o_field_widget[name=lifecycle_stage]:contains('Couple')",
+        },
+    ],
+});
+
+tours.add("customer_portfolio_risk_tour", {
+    url: "/odoo/risk-areas",
+    steps: () => [
+        {
+            content: "create a risk area",
+            trigger: ".o_list_button_add",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=name] input",
+            run: "edit Flood in Tourville",
+        },
+        ...pick(".o_field_widget[name=risk_type]", "Flood"),
+        {
+            trigger: ".o_field_widget[name=city] input",
+            run: "edit Tourville",
+        },
+        ...stepUtils.saveForm(),
+        {
+            content: "the area covers the client living there",
+            trigger: "button[name=action_open_partners]:contains('1')",
+            run: "click",
+        },
+        {
+            content: "the affected client is listed",
+            trigger: ".o_list_view .o_data_row:contains('Rita Riverside')",
+        },
+        {
+            trigger: ".o_list_view:not(:has(.o_data_row:contains('Dora Dryland')))",
+        },
+    ],
+});
+
+tours.add("customer_portfolio_offer_tour", {
+    url: "/odoo/portfolio-offers",
+    steps: () => [
+        {
+            content: "the generated offer waits in the kanban",
+            trigger: ".o_kanban_record:contains('Olga Offer') button[name=action_accept]",
+            run: "click",
+        },
+        {
+            content: "the offer is now accepted",
+            trigger:
+                ".o_kanban_group:has(.o_column_title:contains('Accepted')) .o_kanban_record:contains('Olga Offer')",
+        },
+    ],
+});
+
+tours.add("customer_portfolio_dashboard_tour", {
+    url: "/odoo/portfolios",
+    steps: () => [
+        {
+            content: "the portfolio below its band is flagged on the dashboard",
+            trigger: ".o_kanban_record:contains('Tour Book'):contains('Below the target band')",
+        },
+        {
+            trigger: ".o_kanban_record:contains('Tour Book') span.fw-bold:contains('Tour Book')",
+            run: "click",
+        },
+        {
+            content: "the form warns to focus on target clients",
+            trigger: ".o_form_view .alert-warning:contains('focus the effort on target clients')",
+        },
+        {
+            content: "open the target share history",
+            trigger: "button[name=action_open_snapshots]",
+            run: "click",
+        },
+        {
+            trigger: ".o_graph_view .o_graph_renderer",
+        },
+        {
+            content: "open the clients by segment",
+            trigger: "button[data-menu-xmlid='customer_portfolio.customer_portfolio_menu_reporting']",
+            run: "click",
+        },
+        {
+            trigger: ".dropdown-item[data-menu-xmlid='customer_portfolio.customer_portfolio_report_menu']",
+            run: "click",
+        },
+        {
+            content: "agents against segments",
+            trigger: ".o_pivot_view .o_pivot:contains('Tour Agent')",
+        },
+        {
+            trigger: "button[data-menu-xmlid='customer_portfolio.customer_portfolio_menu_reporting']",
+            run: "click",
+        },
+        {
+            trigger:
+                ".dropdown-item[data-menu-xmlid='customer_portfolio.customer_offer_target_report_menu']",
+            run: "click",
+        },
+        {
+            trigger: ".o_action_manager .o_view_controller:not(.o_loading)",
+        },
+    ],
+});
+
+tours.add("customer_portfolio_mobile_tour", {
+    url: "/odoo/portfolio-clients",
+    steps: () => [
+        {
+            content: "open a client on a phone",
+            trigger: ".o_kanban_record:contains('Mona Mobile')",
+            run: "click",
+        },
+        {
+            trigger: ".o_notebook .nav-link:contains('Portfolio')",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=lifecycle_stage]:contains('Young single')",
+        },
+        {
+            content: "record two children",
+            trigger: ".o_field_widget[name=children_count] input",
+            run: "edit 2",
+        },
+        ...stepUtils.saveForm(),
+        {
+            content: "the client is now a young family",
+            trigger: ".o_field_widget[name=lifecycle_stage]:contains('Young family')",
+        },
+        {
+            content: "go to the offers",
+            trigger: "body",
+            run: "goToUrl /odoo/portfolio-offers",
+            expectUnloadPage: true,
+        },
+        {
+            content: "accept the offer from the kanban",
+            trigger: ".o_kanban_record:contains('Mona Mobile') button[name=action_accept]",
+            run: "click",
+        },
+        {
+            trigger: ".o_kanban_record:contains('Mona Mobile'):not(:has(button[name=action_accept]))",
+        },
+    ],
+});

@@ -1,0 +1,210 @@
+import base64
+import os
+import unittest
+from contextlib import contextmanager
+from datetime import date
+from unittest.mock import patch
+
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import ChromeBrowser
+
+from .common import AGENT_GROUPS, MANAGER_GROUPS
+
+CLICKBOT = (
+    "odoo.loader.modules.get('@web/webclient/clickbot/clickbot_loader')"
+    ".startClickEverywhere('%s');"
+)
+# Opens the Portfolio tab when there is one, then waits for the selector.
+SHOW_TAB = """
+document.querySelector(".o_notebook .nav-link[name=portfolio]")?.click();
+const wait = async (selector) => {
+    for (let i = 0; i < 100; i++) {
+        if (document.querySelector(selector)) {
+            await new Promise((resolve) => setTimeout(resolve, 500));
+            return console.log("test successful");
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    console.error("not found: " + selector);
+};
+wait(%r);
+"""
+LANGS = ["en_US", "fr_FR", "de_DE", "pt_BR", "ro_RO", "fi_FI"]
+
+
+class PortfolioTourCase(HttpCase):
+    """Tours that fail, instead of being skipped, when they cannot run."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.agent = new_test_user(
+            cls.env, login="tour_agent", name="Tour Agent", groups=AGENT_GROUPS
+        )
+        cls.manager = new_test_user(
+            cls.env, login="tour_manager", name="Tour Manager", groups=MANAGER_GROUPS
+        )
+        cls.portfolio = cls.env["customer.portfolio"].create(
+            {"name": "Tour Book", "agent_id": cls.agent.id}
+        )
+
+    def browser_js(self, *args, **kwargs):
+        # Odoo skips browser tests without Chrome or websocket-client: here a
+        # browser test that cannot run is a failure.
+        self.assertTrue(self.http_port(), "The HTTP server is not running.")
+        try:
+            return super().browser_js(*args, **kwargs)
+        except unittest.SkipTest as skipped:
+            raise AssertionError(f"The browser test could not run: {skipped}") from None
+
+    def _client(self, name, **values):
+        return self.env["res.partner"].create(
+            {"name": name, "portfolio_id": self.portfolio.id, **values}
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestUi(PortfolioTourCase):
+    def test_agent_adds_client(self):
+        """Agent: portfolio, new client with income records, marriage."""
+        self.start_tour(
+            "/odoo/portfolios", "customer_portfolio_agent_tour", login="tour_agent"
+        )
+        client = self.env["res.partner"].search([("name", "=", "Mia Tour")])
+        self.assertEqual(client.portfolio_id, self.portfolio)
+        self.assertEqual(client.children_count, 2)
+        self.assertEqual(len(client.income_record_ids), 2)
+        self.assertEqual(client.income_trend, "increasing")
+        self.assertEqual(client.life_event_ids.event_type, "marriage")
+        self.assertEqual(client.marital_status, "married")
+        self.assertEqual(client.lifecycle_stage, "couple")
+
+    def test_manager_creates_risk_area(self):
+        """Manager: a risk area by city lists the clients living there."""
+        self._client("Rita Riverside", city="Tourville")
+        self._client("Dora Dryland", city="Elsewhere")
+        self.start_tour(
+            "/odoo/risk-areas", "customer_portfolio_risk_tour", login="tour_manager"
+        )
+        area = self.env["customer.location.risk"].search(
+            [("name", "=", "Flood in Tourville")]
+        )
+        self.assertEqual(area.partner_count, 1)
+
+    def test_agent_accepts_offer(self):
+        """Agent: a generated offer is accepted from the kanban."""
+        client = self._client(
+            "Olga Offer", email="olga@example.com", birthdate="1980-05-10"
+        )
+        offers = self.env["customer.offer"].generate_offers(date(2026, 5, 10))
+        offers = offers.filtered(lambda o: o.partner_id == client)
+        self.assertTrue(offers)
+        self.start_tour(
+            "/odoo/portfolio-offers",
+            "customer_portfolio_offer_tour",
+            login="tour_agent",
+        )
+        self.assertIn("accepted", offers.mapped("state"))
+
+    def test_manager_dashboard(self):
+        """Manager: the target share of the portfolios and its reports."""
+        self._client("Nora Nontarget")
+        self.env["customer.portfolio.snapshot"]._take_snapshot()
+        self.start_tour(
+            "/odoo/portfolios",
+            "customer_portfolio_dashboard_tour",
+            login="tour_manager",
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestUiMobile(PortfolioTourCase):
+    browser_size = "375x667"
+    touch_enabled = True
+
+    def test_mobile_client_and_offer(self):
+        """On a phone: edit a client's register and accept an offer."""
+        client = self._client(
+            "Mona Mobile", email="mona@example.com", birthdate="1996-05-10"
+        )
+        offers = self.env["customer.offer"].generate_offers(date(2026, 5, 10))
+        self.assertTrue(offers.filtered(lambda o: o.partner_id == client))
+        self.start_tour(
+            "/odoo/portfolio-clients",
+            "customer_portfolio_mobile_tour",
+            login="tour_agent",
+        )
+        self.assertEqual(client.children_count, 2)
+        self.assertIn("accepted", client.offer_ids.mapped("state"))
+
+
+@tagged("post_install", "-at_install")
+class TestUiMenus(PortfolioTourCase):
+    def test_click_every_menu_in_every_language(self):
+        """Every menu, view and filter of the app opens in each shipped language."""
+        self.manager.group_ids |= self.env.ref("base.group_system")
+        self._client("Carla Click", birthdate="1980-05-10")
+        for code in LANGS:
+            self.env["res.lang"]._activate_lang(code)
+            self.manager.lang = code
+            with self.subTest(lang=code):
+                self.browser_js(
+                    "/odoo",
+                    CLICKBOT % "customer_portfolio.customer_portfolio_menu_root",
+                    "odoo.isReady === true",
+                    login="tour_manager",
+                    timeout=300,
+                    success_signal="clickbot test succeeded",
+                )
+
+
+@tagged("post_install", "-at_install")
+class TestScreenshots(HttpCase):
+    """The screenshots of static/description, taken by scripts/screenshots.sh.
+
+    It runs on a database with the demo data, with CUSTOMER_PORTFOLIO_SCREENSHOTS
+    set to the folder to write them to.
+    """
+
+    browser_size = "1280x720"
+
+    def test_screenshots(self):
+        folder = os.environ.get("CUSTOMER_PORTFOLIO_SCREENSHOTS")
+        if not folder:
+            self.skipTest("set CUSTOMER_PORTFOLIO_SCREENSHOTS to take the screenshots")
+        client = self.env.ref("customer_portfolio.res_partner_client_01_demo")
+        clients = self.env["res.partner"].search([("portfolio_id", "!=", False)])
+        for day in {c.birthdate.replace(year=2026) for c in clients[:6]}:
+            self.env["customer.offer"].generate_offers(day)
+        clients[:4].write({"city": "Izmir"})
+        area = self.env["customer.location.risk"].create(
+            {"name": "Earthquake in Izmir", "risk_type": "earthquake", "city": "Izmir"}
+        )
+        shots = {
+            "screenshot_portfolio.png": ("/odoo/portfolios", ".o_kanban_record"),
+            "screenshot_client.png": (
+                f"/odoo/portfolio-clients/{client.id}",
+                ".o_notebook .nav-link.active[name=portfolio]",
+            ),
+            "screenshot_offers.png": ("/odoo/portfolio-offers", ".o_kanban_record"),
+            "screenshot_risk.png": (f"/odoo/risk-areas/{area.id}", ".o_form_view"),
+        }
+        for name, (url, selector) in shots.items():
+            with self._screenshot(os.path.join(folder, name)):
+                self.browser_js(url, SHOW_TAB % selector, "odoo.isReady", login="admin")
+
+    @contextmanager
+    def _screenshot(self, path):
+        """Save what the browser shows when the test in it ends."""
+        stop = ChromeBrowser.stop
+
+        def capture_and_stop(browser):
+            result = browser._websocket_request(
+                "Page.captureScreenshot", params={"format": "png"}
+            )
+            with open(path, "wb") as image:
+                image.write(base64.b64decode(result["data"]))
+            stop(browser)
+
+        with patch.object(ChromeBrowser, "stop", capture_and_stop):
+            yield
