@@ -240,3 +240,71 @@ tours.add("customer_portfolio_mobile_tour", {
         },
     ],
 });
+
+/** Resolve when `selector` matches, fail after `timeout` ms. */
+async function waitFor(selector, timeout = 30000) {
+    for (let waited = 0; waited < timeout; waited += 50) {
+        const element = document.querySelector(selector);
+        if (element) {
+            return element;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`Not found after ${timeout} ms: ${selector}`);
+}
+
+/** Click `element`, then wait for the action manager to show a new view. */
+async function clickAndWaitForView(element) {
+    for (const view of document.querySelectorAll(".o_action_manager > *")) {
+        view.dataset.walked = "1";
+    }
+    element.click();
+    await waitFor(".o_action_manager > .o_view_controller:not([data-walked])");
+}
+
+/** Open a menu from the navbar, then each view of its action. */
+async function walkMenu(item, parent, app) {
+    let link;
+    if (parent !== app) {
+        (await waitFor(`.o_menu_sections [data-menu-xmlid='${parent.xmlid}']`)).click();
+        link = await waitFor(`.dropdown-item[data-menu-xmlid='${item.xmlid}']`);
+    } else {
+        link = await waitFor(`.o_menu_sections [data-menu-xmlid='${item.xmlid}']`);
+    }
+    await clickAndWaitForView(link);
+    const types = [...document.querySelectorAll(".o_control_panel .o_switch_view")].map(
+        (button) => [...button.classList].find((c) => c.startsWith("o_") && c !== "o_switch_view")
+    );
+    for (const type of types) {
+        const button = document.querySelector(`.o_control_panel .o_switch_view.${type}`);
+        if (!button.classList.contains("active")) {
+            await clickAndWaitForView(button);
+        }
+    }
+    console.log(`Opened ${item.xmlid} in ${types.length || 1} views`);
+}
+
+tours.add("customer_portfolio_menus_tour", {
+    url: "/odoo/portfolio-clients",
+    steps: () => {
+        const { menu } = odoo.__WOWL_DEBUG__.root.env.services;
+        const app = menu
+            .getApps()
+            .find((m) => m.xmlid === "customer_portfolio.customer_portfolio_menu_root");
+        // [menu, its parent] for each menu of the app that opens an action
+        const leaves = (item, parent) =>
+            item.children.length
+                ? item.children.flatMap((id) => leaves(menu.getMenu(id), item))
+                : [[item, parent]];
+        const menus = leaves(app).filter(([item]) => item.actionID);
+        if (menus.length < 10) {
+            throw new Error(`Only ${menus.length} menus found in the Portfolio app`);
+        }
+        return menus.map(([item, parent]) => ({
+                content: `open ${item.xmlid} and each of its views`,
+                trigger: ".o_main_navbar .o_menu_sections",
+                timeout: 60000,
+                run: () => walkMenu(item, parent, app),
+            }));
+    },
+});
