@@ -3,7 +3,7 @@ import os
 import unittest
 from contextlib import contextmanager
 from datetime import date
-from unittest.mock import patch
+from unittest.mock import PropertyMock, patch
 
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import ChromeBrowser
@@ -114,6 +114,15 @@ class TestUi(PortfolioTourCase):
             "customer_portfolio_dashboard_tour",
             login="tour_manager",
         )
+
+    def test_missing_browser_fails(self):
+        """Without Chrome, a browser test fails instead of being skipped."""
+        missing = PropertyMock(side_effect=unittest.SkipTest("Chrome not found"))
+        with (
+            patch.object(ChromeBrowser, "executable", missing),
+            self.assertRaisesRegex(AssertionError, "could not run: Chrome not found"),
+        ):
+            self.browser_js("/odoo", "", login="tour_agent")
 
 
 @tagged("post_install", "-at_install")
