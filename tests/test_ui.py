@@ -28,7 +28,7 @@ const wait = async (selector) => {
 };
 wait(%r);
 """
-LANGS = ["en_US", "fr_FR", "de_DE", "pt_BR", "ro_RO", "fi_FI"]
+LANGS = ["en_US", "fr_FR", "de_DE", "pt_BR", "pt_PT", "ro_RO", "fi_FI"]
 
 
 class PortfolioTourCase(HttpCase):

@@ -1,7 +1,22 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_utils";
 
 const tours = registry.category("web_tour.tours");
+
+/** Steps that save the form; saving can start offers and emails, so allow time. */
+function saveForm() {
+    return [
+        {
+            content: "save the form",
+            trigger: ".o_form_button_save:enabled",
+            run: "click",
+        },
+        {
+            content: "wait for the save to complete",
+            trigger: ".o_form_saved",
+            timeout: 30000,
+        },
+    ];
+}
 
 /** Steps that pick an option in a selection field (a SelectMenu in Odoo 19). */
 function pick(fieldSelector, label) {
@@ -78,7 +93,7 @@ tours.add("customer_portfolio_agent_tour", {
             ["date", "edit 01/01/2026"],
             ["amount", "edit 3600"],
         ]),
-        ...stepUtils.saveForm(),
+        ...saveForm(),
         {
             content: "two income records, the trend is increasing",
             trigger: ".o_field_widget[name=income_trend]:contains('Increasing')",
@@ -91,7 +106,7 @@ tours.add("customer_portfolio_agent_tour", {
             ["date", "edit 06/20/2026"],
             ["event_type", "pick Marriage"],
         ]),
-        ...stepUtils.saveForm(),
+        ...saveForm(),
         {
             content: "and moves them to the couple stage",
             trigger: ".o_field_widget[name=lifecycle_stage]:contains('Couple')",
@@ -116,7 +131,7 @@ tours.add("customer_portfolio_risk_tour", {
             trigger: ".o_field_widget[name=city] input",
             run: "edit Tourville",
         },
-        ...stepUtils.saveForm(),
+        ...saveForm(),
         {
             content: "the area covers the client living there",
             trigger: "button[name=action_open_partners]:contains('1')",
@@ -219,7 +234,7 @@ tours.add("customer_portfolio_mobile_tour", {
             trigger: ".o_field_widget[name=children_count] input",
             run: "edit 2",
         },
-        ...stepUtils.saveForm(),
+        ...saveForm(),
         {
             content: "the client is now a young family",
             trigger: ".o_field_widget[name=lifecycle_stage]:contains('Young family')",
@@ -253,13 +268,13 @@ async function waitFor(selector, timeout = 30000) {
     throw new Error(`Not found after ${timeout} ms: ${selector}`);
 }
 
-/** Click `element`, then wait for the action manager to show a new view. */
+/** Click `element`, then wait for a new view, in the page or in a dialog. */
 async function clickAndWaitForView(element) {
     for (const view of document.querySelectorAll(".o_action_manager > *")) {
         view.dataset.walked = "1";
     }
     element.click();
-    await waitFor(".o_action_manager > .o_view_controller:not([data-walked])");
+    await waitFor(".o_action_manager > :not([data-walked]), .modal .o_view_controller");
 }
 
 /** Open a menu from the navbar, then each view of its action. */
@@ -272,6 +287,12 @@ async function walkMenu(item, parent, app) {
         link = await waitFor(`.o_menu_sections [data-menu-xmlid='${item.xmlid}']`);
     }
     await clickAndWaitForView(link);
+    const dialog = document.querySelector(".modal .o_view_controller");
+    if (dialog) {
+        dialog.closest(".modal").querySelector(".btn-close").click();
+        console.log(`Opened ${item.xmlid} in a dialog`);
+        return;
+    }
     const types = [...document.querySelectorAll(".o_control_panel .o_switch_view")].map(
         (button) => [...button.classList].find((c) => c.startsWith("o_") && c !== "o_switch_view")
     );
