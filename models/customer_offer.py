@@ -109,6 +109,7 @@ class CustomerOffer(models.Model):
             ("expired", "Expired"),
             ("cancelled", "Cancelled"),
         ],
+        string="Status",
         required=True,
         default="draft",
         tracking=True,
