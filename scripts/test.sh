@@ -47,6 +47,14 @@ fi
 
 recreate_db "$DB"
 
+say "Checking translations"
+fresh_pot="$STATE_DIR/customer_portfolio.fresh.pot"
+odoo_bin i18n export -c "$ODOO_CONF" -d "$DB" customer_portfolio -l pot \
+    -o "$fresh_pot" >"$STATE_DIR/i18n-export.log" 2>&1 ||
+    die "exporting the translation template failed, see $STATE_DIR/i18n-export.log"
+"$PYTHON" "$REPO_DIR/scripts/check_i18n.py" "$fresh_pot" \
+    "$MODULE_DIR/i18n/customer_portfolio.pot" fi de fr pt_BR pt ro
+
 say "Running the tests"
 set +e
 "$PYTHON" -m pytest -p no:cacheprovider --rootdir "$STATE_DIR/addons" \

@@ -8,3 +8,4 @@ from . import test_segment
 from . import test_target_share
 from . import test_location_risk
 from . import test_offers
+from . import test_i18n
