@@ -53,10 +53,6 @@ class CustomerOccasion(models.Model):
     @property
     def _table_query(self):
         today = fields.Date.context_today(self)
-        years = SQL(", ").join(
-            SQL("(%s::int, %s::bool)", year, calendar.isleap(year))
-            for year in (today.year, today.year + 1)
-        )
         return SQL(
             """
             WITH yearly AS (
@@ -73,28 +69,23 @@ class CustomerOccasion(models.Model):
                  WHERE p.client_since IS NOT NULL AND p.portfolio_id IS NOT NULL
                    AND p.active
             ),
+            candidates AS (
+                SELECT y.*, %(this_year)s AS this_year, %(next_year)s AS next_year
+                  FROM yearly y
+            ),
             occurrences AS (
-                SELECT DISTINCT ON (partner_id, kind) *
-                  FROM (
-                        SELECT y.partner_id, y.kind, y.occasion_type,
-                               years.year - y.since_year AS years,
-                               -- 29 February falls on 28 February in common years
-                               make_date(years.year, y.month,
-                                         CASE WHEN y.month = 2 AND y.day = 29
-                                                   AND NOT years.leap
-                                              THEN 28 ELSE y.day END) AS day
-                          FROM yearly y
-                         CROSS JOIN (VALUES %(years)s) AS years(year, leap)
-                         WHERE years.year > y.since_year
-                       ) AS candidates
-                 WHERE day >= %(today)s
-                 ORDER BY partner_id, kind, day
+                -- this year's, unless it is over or it is the very first day
+                SELECT partner_id, kind, occasion_type, since_year,
+                       CASE WHEN this_year >= %(today)s AND since_year < %(year)s
+                            THEN this_year ELSE next_year END AS day
+                  FROM candidates
             )
             SELECT o.partner_id * %(factor)s + o.kind AS id,
                    o.occasion_type, o.partner_id, p.portfolio_id,
                    p.portfolio_agent_id AS agent_id, pf.company_id,
                    NULL::int AS offer_id, o.day AS date_start, o.day AS date_stop,
-                   o.years, o.kind + 1 AS color
+                   extract(year FROM o.day)::int - o.since_year AS years,
+                   o.kind + 1 AS color
               FROM occurrences o
               JOIN res_partner p ON p.id = o.partner_id
               JOIN customer_portfolio pf ON pf.id = p.portfolio_id
@@ -107,9 +98,23 @@ class CustomerOccasion(models.Model):
               JOIN customer_portfolio pf ON pf.id = p.portfolio_id
              WHERE offer.state IN ('draft', 'sent') AND offer.date_end >= %(today)s
             """,
-            years=years,
+            this_year=self._occurrence_sql(today.year),
+            next_year=self._occurrence_sql(today.year + 1),
             today=today,
+            year=today.year,
             factor=ID_FACTOR,
+        )
+
+    @api.model
+    def _occurrence_sql(self, year):
+        """The date of a yearly occasion (month, day) in ``year``; 29 February
+        falls on 28 February in common years."""
+        if calendar.isleap(year):
+            return SQL("make_date(%s, month, day)", year)
+        return SQL(
+            "make_date(%s, month, CASE WHEN month = 2 AND day = 29 THEN 28 "
+            "ELSE day END)",
+            year,
         )
 
     @api.depends("occasion_type", "partner_id", "offer_id", "years")
