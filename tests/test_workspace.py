@@ -124,6 +124,11 @@ class TestToday(WorkspaceCommon):
         )
         today = self.env["customer.portfolio.today"].browse(action["res_id"])
         self.assertEqual(today.agent_id, self.agent_a)
+        # the agent can load the views of the dashboard and the calendar
+        today.with_user(self.agent_a).get_views([(False, "form")])
+        self.env["customer.occasion"].with_user(self.agent_a).get_views(
+            [(False, "calendar"), (False, "list"), (False, "search")]
+        )
         menu = self.env.ref("customer_portfolio.customer_portfolio_today_menu")
         siblings = self.env["ir.ui.menu"].search(
             [("parent_id", "=", menu.parent_id.id)], order="sequence, id"

@@ -50,7 +50,6 @@ class CustomerPortfolioTransfer(models.TransientModel):
     def action_transfer(self):
         """Move the clients, their open offers and open activities."""
         self.ensure_one()
-        self.env["customer.portfolio"].check_access("write")
         if self.mode == "portfolio":
             self._transfer_portfolio()
         else:
