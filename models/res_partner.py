@@ -269,6 +269,12 @@ class ResPartner(models.Model):
         "customer.offer", "partner_id", string="Offers", groups=PORTFOLIO_GROUP
     )
     offer_count = fields.Integer(compute="_compute_offer_count", groups=PORTFOLIO_GROUP)
+    agent_history_ids = fields.One2many(
+        "customer.portfolio.agent.history",
+        "partner_id",
+        string="Previous Agents",
+        groups=PORTFOLIO_GROUP,
+    )
     income_record_ids = fields.One2many(
         "customer.income.record",
         "partner_id",

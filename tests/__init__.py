@@ -9,3 +9,6 @@ from . import test_target_share
 from . import test_location_risk
 from . import test_offers
 from . import test_i18n
+from . import test_workspace
+from . import test_transfer
+from . import test_portfolio_pdf_report
