@@ -763,6 +763,9 @@ class ResPartner(models.Model):
         agent is asked to update the address after a relocation, and told when
         a stage set by hand no longer matches the derived one. Modules reacting
         to life events (e.g. offers) extend this method and call super().
+
+        The stage note goes to the agent alone (a user notification): the
+        chatter of a contact is open to every internal user, the stage is not.
         """
         events.filtered(
             lambda e: e.event_type == "relocation"
@@ -772,17 +775,19 @@ class ResPartner(models.Model):
         stages = dict(self._fields["lifecycle_stage"]._description_selection(self.env))
         for partner in self.filtered(
             lambda p: (
-                p.lifecycle_stage_manual
+                p.portfolio_agent_id
+                and p.lifecycle_stage_manual
                 and p.lifecycle_stage != p.lifecycle_stage_derived
             )
         ):
-            partner.message_post(
+            partner.message_notify(
                 body=self.env._(
                     "The recorded life events suggest the stage %(derived)s; it "
                     "stays %(stage)s because it was set by hand.",
                     derived=stages.get(partner.lifecycle_stage_derived, "-"),
                     stage=stages.get(partner.lifecycle_stage, "-"),
                 ),
+                partner_ids=partner.portfolio_agent_id.partner_id.ids,
                 subtype_xmlid="mail.mt_note",
             )
 

@@ -8,3 +8,5 @@ from . import test_segment
 from . import test_target_share
 from . import test_location_risk
 from . import test_offers
+from . import test_security_rpc
+from . import test_hardening
