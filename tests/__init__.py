@@ -10,3 +10,4 @@ from . import test_location_risk
 from . import test_offers
 from . import test_security_rpc
 from . import test_hardening
+from . import test_concurrency
