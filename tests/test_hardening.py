@@ -234,3 +234,24 @@ class TestNoMarkupInjection(PortfolioCommon):
         self.assertEqual(len(activity), 1)
         self.assertIn("&lt;b&gt;Bold&lt;/b&gt;", activity.note)
         self.assertNotIn("<b>Bold", activity.note)
+
+
+@tagged("post_install", "-at_install")
+class TestOffersSeenAtOnce(PortfolioCommon):
+    def test_offer_made_by_sql_is_seen_in_the_same_transaction(self):
+        template = self.env["customer.offer.template"].create(
+            {
+                "name": "Home cover",
+                "trigger": "life_event",
+                "life_event_type": "home_purchase",
+                "offer_category": "insurance",
+                "validity_days": 30,
+            }
+        )
+        self.assertFalse(self.client_a.offer_ids)
+        self.assertEqual((self.client_a.offer_count, template.offer_count), (0, 0))
+        self.client_a.record_life_event("home_purchase")
+        offers = self.client_a.offer_ids
+        self.assertIn(template, offers.template_id)
+        self.assertEqual(self.client_a.offer_count, len(offers))
+        self.assertEqual(template.offer_count, 1)
