@@ -89,7 +89,7 @@ CORE_TESTS=(
 )
 CORE_DESELECT=()
 if [ ! -f "$(addon_dir base)/i18n/fr.po" ]; then
-    CORE_DESELECT=(--deselect "${CORE_TESTS[0]}::TestPartner::test_display_name_translation")
+    CORE_DESELECT=(-k "not test_display_name_translation")
 fi
 set +e
 "$PYTHON" -m pytest -p no:cacheprovider --rootdir "$STATE_DIR/addons" \
