@@ -481,6 +481,9 @@ class CustomerOffer(models.Model):
                 codes=codes,
             )
         )
+        # inserted in SQL: what the ORM holds about the clients' offers is stale
+        partners.invalidate_recordset(["offer_ids", "offer_count"])
+        template.invalidate_recordset(["offer_count"])
         return self.browse([row[0] for row in rows])
 
     def _generate_life_event_offers(self, events):

@@ -12,3 +12,6 @@ from . import test_i18n
 from . import test_workspace
 from . import test_transfer
 from . import test_portfolio_pdf_report
+from . import test_security_rpc
+from . import test_hardening
+from . import test_concurrency
