@@ -9,6 +9,7 @@
     "license": "LGPL-3",
     "application": True,
     "installable": True,
+    "uninstall_hook": "uninstall_hook",
     "depends": ["contacts", "mail"],
     "data": [
         "security/customer_portfolio_security.xml",
@@ -35,6 +36,11 @@
         "views/customer_offer_target_report_views.xml",
         "views/customer_location_risk_views.xml",
         "views/res_partner_risk_views.xml",
+        "report/customer_portfolio_reports.xml",
+        "wizard/customer_portfolio_transfer_views.xml",
+        "views/customer_portfolio_today_views.xml",
+        "views/customer_occasion_views.xml",
+        "views/customer_portfolio_agent_history_views.xml",
         "views/customer_portfolio_menus.xml",
     ],
     "assets": {

@@ -12,3 +12,6 @@ from . import res_config_settings
 from . import customer_portfolio_snapshot
 from . import customer_portfolio_report
 from . import customer_offer_target_report
+from . import customer_occasion
+from . import customer_portfolio_today
+from . import customer_portfolio_agent_history

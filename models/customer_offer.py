@@ -28,6 +28,16 @@ def new_coupon_code():
     return "-".join(code[i : i + 4] for i in range(0, 12, 4))
 
 
+OFFER_STATES = [
+    ("draft", "Draft"),
+    ("sent", "Sent"),
+    ("accepted", "Accepted"),
+    ("declined", "Declined"),
+    ("expired", "Expired"),
+    ("cancelled", "Cancelled"),
+]
+
+
 class CustomerOffer(models.Model):
     """One offer to one client for one occasion."""
 
@@ -101,14 +111,8 @@ class CustomerOffer(models.Model):
         "offer only once per template and occasion.",
     )
     state = fields.Selection(
-        [
-            ("draft", "Draft"),
-            ("sent", "Sent"),
-            ("accepted", "Accepted"),
-            ("declined", "Declined"),
-            ("expired", "Expired"),
-            ("cancelled", "Cancelled"),
-        ],
+        OFFER_STATES,
+        string="Status",
         required=True,
         default="draft",
         tracking=True,
@@ -477,6 +481,9 @@ class CustomerOffer(models.Model):
                 codes=codes,
             )
         )
+        # inserted in SQL: what the ORM holds about the clients' offers is stale
+        partners.invalidate_recordset(["offer_ids", "offer_count"])
+        template.invalidate_recordset(["offer_count"])
         return self.browse([row[0] for row in rows])
 
     def _generate_life_event_offers(self, events):

@@ -1,6 +1,8 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from .customer_offer import OFFER_STATES
+
 
 class CustomerOfferTargetReport(models.Model):
     """One row per offer with the client's segment and target flag, to see
@@ -22,17 +24,7 @@ class CustomerOfferTargetReport(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     segment_id = fields.Many2one("customer.segment", readonly=True)
     is_target_client = fields.Boolean(string="Target Client", readonly=True)
-    state = fields.Selection(
-        [
-            ("draft", "Draft"),
-            ("sent", "Sent"),
-            ("accepted", "Accepted"),
-            ("declined", "Declined"),
-            ("expired", "Expired"),
-            ("cancelled", "Cancelled"),
-        ],
-        readonly=True,
-    )
+    state = fields.Selection(OFFER_STATES, string="Status", readonly=True)
     date_start = fields.Date(readonly=True)
     offer_count = fields.Integer(string="Offers", readonly=True)
     non_target_offer_count = fields.Integer(

@@ -1,6 +1,10 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
+
+REPORT_OCCASION_DAYS = 30
 
 
 class CustomerPortfolio(models.Model):
@@ -38,6 +42,11 @@ class CustomerPortfolio(models.Model):
         "it is printed on every offer they receive.",
     )
     description = fields.Html()
+    agent_history_ids = fields.One2many(
+        "customer.portfolio.agent.history",
+        "portfolio_id",
+        help="The handovers of this portfolio, and the clients moved into it.",
+    )
     client_count = fields.Integer(
         string="Number of Clients", compute="_compute_client_stats"
     )
@@ -140,3 +149,35 @@ class CustomerPortfolio(models.Model):
         action["domain"] = [("portfolio_id", "=", self.id)]
         action["context"] = {}
         return action
+
+    def _get_report_data(self):
+        """The clients of the portfolio report with their occasions of the next
+        30 days and their open offers (one search each), and the totals."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        clients = self.partner_ids
+        occasions = self.env["customer.occasion"].search(
+            [
+                ("partner_id", "in", clients.ids),
+                ("occasion_type", "!=", "offer"),
+                ("date_start", "<=", today + timedelta(days=REPORT_OCCASION_DAYS)),
+            ]
+        )
+        offers = self.env["customer.offer"].search(
+            [("partner_id", "in", clients.ids), ("state", "in", ("draft", "sent"))],
+            order="date_end, id",
+        )
+        occasions_by_client = occasions.grouped("partner_id")
+        offers_by_client = offers.grouped("partner_id")
+        return {
+            "today": today,
+            "offer_count": len(offers),
+            "lines": [
+                {
+                    "partner": client,
+                    "occasions": occasions_by_client.get(client, occasions.browse()),
+                    "offers": offers_by_client.get(client, offers.browse()),
+                }
+                for client in clients
+            ],
+        }

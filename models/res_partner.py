@@ -269,6 +269,12 @@ class ResPartner(models.Model):
         "customer.offer", "partner_id", string="Offers", groups=PORTFOLIO_GROUP
     )
     offer_count = fields.Integer(compute="_compute_offer_count", groups=PORTFOLIO_GROUP)
+    agent_history_ids = fields.One2many(
+        "customer.portfolio.agent.history",
+        "partner_id",
+        string="Previous Agents",
+        groups=PORTFOLIO_GROUP,
+    )
     income_record_ids = fields.One2many(
         "customer.income.record",
         "partner_id",
@@ -590,13 +596,20 @@ class ResPartner(models.Model):
             .get_param(INCOME_STABLE_BAND_PARAM, INCOME_STABLE_BAND_DEFAULT)
         )
 
-    def _recompute_income_trend(self):
+    def _recompute_income_trend(self, touch=False):
         """Set income amount and trend of these partners from their records.
 
         Set-based: a single UPDATE for the whole recordset takes the latest
         record of each partner and, with a window function, the one before it,
         compares them and writes only the rows that change.
         Returns the partners whose trend just turned decreasing.
+
+        The partner rows are locked first, in id order: two transactions
+        recomputing the same partners queue up instead of deadlocking. With
+        ``touch`` (after income records changed) every row is rewritten, even
+        unchanged: a concurrent transaction that changed the same partners'
+        records then fails with a serialization error (retried by Odoo) instead
+        of committing a trend computed from a snapshot without these changes.
         """
         if not self.ids:
             return self.browse()
@@ -604,6 +617,13 @@ class ResPartner(models.Model):
             ["partner_id", "date", "amount", "currency_id"]
         )
         self.flush_recordset(INCOME_TREND_FIELDS)
+        self.env.execute_query(
+            SQL(
+                "SELECT id FROM res_partner WHERE id = ANY(%s)"
+                " ORDER BY id FOR NO KEY UPDATE",
+                self.ids,
+            )
+        )
         rows = self.env.execute_query(
             SQL(
                 """
@@ -622,6 +642,9 @@ class ResPartner(models.Model):
                 pairs AS (
                     SELECT partner.id AS partner_id,
                            partner.income_trend AS old_trend,
+                           partner.income_amount AS old_amount,
+                           partner.income_currency_id AS old_currency_id,
+                           partner.income_trend_pct AS old_pct,
                            latest.amount, latest.currency_id, latest.previous,
                            CASE WHEN latest.previous > 0
                                      AND latest.previous_currency_id
@@ -633,7 +656,8 @@ class ResPartner(models.Model):
                      WHERE partner.id = ANY(%(ids)s)
                 ),
                 computed AS (
-                    SELECT partner_id, old_trend, amount, currency_id,
+                    SELECT partner_id, old_trend, old_amount, old_currency_id,
+                           old_pct, amount, currency_id,
                            round(100 * delta / previous, 2) AS pct,
                            CASE WHEN delta IS NULL THEN 'unknown'
                                 WHEN 100 * delta > %(band)s * previous
@@ -643,31 +667,35 @@ class ResPartner(models.Model):
                                 ELSE 'stable'
                            END AS trend
                       FROM pairs
+                ),
+                changes AS (
+                    SELECT *, (old_amount, old_currency_id, old_pct, old_trend)
+                              IS DISTINCT FROM (amount, currency_id, pct, trend)
+                              AS changed
+                      FROM computed
                 )
                 UPDATE res_partner partner
                    SET income_amount = computed.amount,
                        income_currency_id = computed.currency_id,
                        income_trend_pct = computed.pct,
                        income_trend = computed.trend
-                  FROM computed
+                  FROM changes computed
                  WHERE partner.id = computed.partner_id
-                   AND (partner.income_amount, partner.income_currency_id,
-                        partner.income_trend_pct, partner.income_trend)
-                       IS DISTINCT FROM
-                       (computed.amount, computed.currency_id,
-                        computed.pct, computed.trend)
-             RETURNING partner.id, computed.old_trend, computed.trend
+                   AND (%(touch)s OR computed.changed)
+             RETURNING partner.id, computed.old_trend, computed.trend,
+                       computed.changed
                 """,
                 ids=self.ids,
                 band=self._income_stable_band(),
+                touch=touch,
             )
         )
         self.invalidate_recordset(INCOME_TREND_FIELDS)
-        self.browse(row[0] for row in rows).modified(INCOME_TREND_FIELDS)
+        self.browse(row[0] for row in rows if row[3]).modified(INCOME_TREND_FIELDS)
         return self.browse(
             partner_id
-            for partner_id, old_trend, trend in rows
-            if trend == "decreasing" and old_trend != "decreasing"
+            for partner_id, old_trend, trend, changed in rows
+            if changed and trend == "decreasing" and old_trend != "decreasing"
         )
 
     @api.model
@@ -696,7 +724,7 @@ class ResPartner(models.Model):
 
     def _refresh_income_trend(self):
         """After income records changed: recompute, ask for a review of drops."""
-        self._recompute_income_trend()._schedule_portfolio_activity(
+        self._recompute_income_trend(touch=True)._schedule_portfolio_activity(
             "customer_portfolio.mail_activity_type_income_review"
         )
 
@@ -763,6 +791,9 @@ class ResPartner(models.Model):
         agent is asked to update the address after a relocation, and told when
         a stage set by hand no longer matches the derived one. Modules reacting
         to life events (e.g. offers) extend this method and call super().
+
+        The stage note goes to the agent alone (a user notification): the
+        chatter of a contact is open to every internal user, the stage is not.
         """
         events.filtered(
             lambda e: e.event_type == "relocation"
@@ -772,17 +803,19 @@ class ResPartner(models.Model):
         stages = dict(self._fields["lifecycle_stage"]._description_selection(self.env))
         for partner in self.filtered(
             lambda p: (
-                p.lifecycle_stage_manual
+                p.portfolio_agent_id
+                and p.lifecycle_stage_manual
                 and p.lifecycle_stage != p.lifecycle_stage_derived
             )
         ):
-            partner.message_post(
+            partner.message_notify(
                 body=self.env._(
                     "The recorded life events suggest the stage %(derived)s; it "
                     "stays %(stage)s because it was set by hand.",
                     derived=stages.get(partner.lifecycle_stage_derived, "-"),
                     stage=stages.get(partner.lifecycle_stage, "-"),
                 ),
+                partner_ids=partner.portfolio_agent_id.partner_id.ids,
                 subtype_xmlid="mail.mt_note",
             )
 

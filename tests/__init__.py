@@ -8,4 +8,12 @@ from . import test_segment
 from . import test_target_share
 from . import test_location_risk
 from . import test_offers
+from . import test_i18n
+from . import test_workspace
+from . import test_transfer
+from . import test_portfolio_pdf_report
+from . import test_security_rpc
+from . import test_hardening
+from . import test_concurrency
 from . import test_ui
+from . import test_views

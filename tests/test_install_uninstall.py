@@ -40,10 +40,11 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _odoo(*args):
+def _odoo(*args, stdin=None):
     """Run the Odoo command line of this interpreter, fail with its output."""
     result = subprocess.run(
         [sys.executable, "-m", "odoo", *args],
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=600,
@@ -173,6 +174,8 @@ def test_install_uninstall_without_demo(fresh_db):
         assert ("res_partner", column) in columns
         assert _column_exists(fresh_db, "res_partner", column)
 
+    _check_upgrade_keeps_user_data(conf, fresh_db)
+
     _odoo("module", "uninstall", "-c", conf, "-d", fresh_db, MODULE)
 
     assert _query(
@@ -217,9 +220,79 @@ def test_install_uninstall_without_demo(fresh_db):
             "SELECT indexname FROM pg_indexes WHERE indexname IN %s",
             tuple(indexes),
         )
+    # Nor what the users made with it: messages, activities, followers, settings.
+    for query in (
+        "SELECT id FROM mail_message WHERE model LIKE 'customer.%%'",
+        "SELECT id FROM mail_activity WHERE res_model LIKE 'customer.%%'",
+        "SELECT id FROM mail_followers WHERE res_model LIKE 'customer.%%'",
+        "SELECT id FROM ir_attachment WHERE res_model LIKE 'customer.%%'",
+        "SELECT key FROM ir_config_parameter WHERE key LIKE 'customer\\_portfolio.%%'",
+    ):
+        assert not _query(fresh_db, query), query
     # The modules it depends on stay installed.
     assert _query(
         fresh_db,
         "SELECT count(*) FROM ir_module_module"
         " WHERE name IN ('contacts', 'mail') AND state = 'installed'",
     ) == [(2,)]
+
+
+# Run in ``odoo shell`` on the fresh database: what users do with the module.
+USER_EDITS = """
+env.ref("customer_portfolio.mail_template_offer").body_html = "<p>Edited body</p>"
+env.ref("customer_portfolio.offer_template_christmas").name = "Edited Christmas"
+env.ref("customer_portfolio.ir_cron_generate_offers").interval_type = "hours"
+env["res.config.settings"].create({"portfolio_income_stable_band": 7.5}).execute()
+agent = env["res.users"].create(
+    {
+        "name": "Agent",
+        "login": "agent",
+        "email": "agent@example.com",
+        "group_ids": [(4, env.ref("customer_portfolio.group_portfolio_agent").id)],
+    }
+)
+portfolio = env["customer.portfolio"].create({"name": "Book", "agent_id": agent.id})
+client = env["res.partner"].create(
+    {"name": "Client", "email": "c@example.com", "portfolio_id": portfolio.id}
+)
+for day, amount in (("2024-01-01", 100), ("2025-01-01", 50)):
+    env["customer.income.record"].create(
+        {"partner_id": client.id, "date": day, "amount": amount}
+    )
+client.record_life_event("home_purchase", note="Flat")
+assert client.offer_ids, "no offer made"
+assert client.activity_ids, "no income review activity"
+portfolio.message_post(body="A note")
+env.cr.commit()
+"""
+
+
+def _check_upgrade_keeps_user_data(conf, db_name):
+    """Updating the module (-u) keeps what users edited in its noupdate data."""
+    _odoo("shell", "-c", conf, "-d", db_name, "--no-http", stdin=USER_EDITS)
+    _odoo(
+        "-c", conf, "-d", db_name, "-u", MODULE, "--no-http", "--stop-after-init",
+        "--log-level=warn",
+    )  # fmt: skip
+
+    def record(xmlid, table, column):
+        return _query(
+            db_name,
+            "SELECT t.%s FROM %s t JOIN ir_model_data d ON d.res_id = t.id"
+            " AND d.module = %s AND d.name = %s",
+            SQL.identifier(column),
+            SQL.identifier(table),
+            MODULE,
+            xmlid,
+        )[0][0]
+
+    body = record("mail_template_offer", "mail_template", "body_html")
+    assert body["en_US"] == "<p>Edited body</p>"
+    name = record("offer_template_christmas", "customer_offer_template", "name")
+    assert name["en_US"] == "Edited Christmas"
+    assert record("ir_cron_generate_offers", "ir_cron", "interval_type") == "hours"
+    assert _query(
+        db_name,
+        "SELECT value FROM ir_config_parameter WHERE key = %s",
+        "customer_portfolio.income_stable_band",
+    ) == [("7.5",)]

@@ -164,13 +164,19 @@ class TestLifeEvents(PortfolioCommon):
         self.client_a.lifecycle_stage = "couple"
         self.assertTrue(self.client_a.lifecycle_stage_manual)
         self.assertEqual(self.client_a.lifecycle_stage_derived, "young_single")
-        messages = self.client_a.message_ids
+        Message = self.env["mail.message"]
+        domain = [("model", "=", "res.partner"), ("res_id", "=", self.client_a.id)]
+        messages = Message.search(domain)
         self._event("birth_of_child", "2026-03-01")
         self.assertEqual(self.client_a.lifecycle_stage, "couple")
         self.assertEqual(self.client_a.lifecycle_stage_derived, "young_family")
-        note = self.client_a.message_ids - messages
+        note = Message.search(domain) - messages
         self.assertEqual(len(note), 1)
         self.assertIn("set by hand", note.body)
+        # told to the agent alone, never in the contact's chatter
+        self.assertEqual(note.message_type, "user_notification")
+        self.assertEqual(note.partner_ids, self.agent_a.partner_id)
+        self.assertNotIn(note, self.client_a.message_ids)
         self.client_a.lifecycle_stage_manual = False
         self.assertEqual(self.client_a.lifecycle_stage, "young_family")
 

@@ -1,0 +1,229 @@
+"""Access through the real web server: JSON-2 (API keys) and JSON-RPC (sessions)."""
+
+from datetime import datetime, timedelta
+from http import HTTPStatus
+
+from odoo.tests import HttpCase, get_db_name, new_test_user, tagged
+from odoo.tools import mute_logger
+
+from .common import AGENT_GROUPS, MANAGER_GROUPS
+
+SENSITIVE = ["portfolio_id", "income_amount", "income_trend", "marital_status"]
+
+
+@tagged("post_install", "-at_install")
+class TestSecurityRpc(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.agent_a = new_test_user(cls.env, login="rpc_agent_a", groups=AGENT_GROUPS)
+        cls.agent_b = new_test_user(cls.env, login="rpc_agent_b", groups=AGENT_GROUPS)
+        cls.manager = new_test_user(cls.env, login="rpc_manager", groups=MANAGER_GROUPS)
+        cls.plain = new_test_user(cls.env, login="rpc_plain", groups="base.group_user")
+        cls.portal = new_test_user(
+            cls.env, login="rpc_portal", groups="base.group_portal"
+        )
+        Portfolio = cls.env["customer.portfolio"]
+        book_a = Portfolio.create({"name": "RPC A", "agent_id": cls.agent_a.id})
+        book_b = Portfolio.create({"name": "RPC B", "agent_id": cls.agent_b.id})
+        cls.client_a = cls.env["res.partner"].create(
+            {"name": "RPC Client A", "portfolio_id": book_a.id}
+        )
+        cls.client_b = cls.env["res.partner"].create(
+            {"name": "RPC Client B", "portfolio_id": book_b.id}
+        )
+        Income = cls.env["customer.income.record"]
+        for client in cls.client_a | cls.client_b:
+            Income.create({"partner_id": client.id, "date": "2024-01-01", "amount": 9})
+            Income.create({"partner_id": client.id, "date": "2025-01-01", "amount": 5})
+        cls.income_b = cls.client_b.income_record_ids
+        cls.keys = {
+            user.login: user.with_user(user)
+            .env["res.users.apikeys"]
+            ._generate(
+                scope="rpc",
+                name="test",
+                expiration_date=datetime.now() + timedelta(days=1),
+            )
+            for user in (cls.agent_a, cls.manager, cls.plain, cls.portal)
+        }
+
+    def json2(self, login, model, method, **params):
+        headers = {"X-Odoo-Database": get_db_name()}
+        if login:
+            headers["Authorization"] = f"Bearer {self.keys[login]}"
+        with mute_logger("odoo.http"):  # the denied calls are logged as warnings
+            response = self.url_open(
+                f"/json/2/{model}/{method}", json=params, headers=headers
+            )
+        return response.status_code, response.json()
+
+    def assertDenied(self, status, body):
+        self.assertNotEqual(status, HTTPStatus.OK, body)
+        self.assertIn(
+            body["name"], ("odoo.exceptions.AccessError", "odoo.exceptions.UserError")
+        )
+
+    def test_agent_reads_and_writes_own_clients_only(self):
+        ids = (self.client_a | self.client_b).ids
+        status, rows = self.json2(
+            "rpc_agent_a", "res.partner", "search_read",
+            domain=[("id", "in", ids)], fields=SENSITIVE,
+        )  # fmt: skip
+        self.assertEqual(status, HTTPStatus.OK, rows)
+        self.assertEqual([row["id"] for row in rows], [self.client_a.id])
+        self.assertEqual(rows[0]["income_trend"], "decreasing")
+        self.assertDenied(
+            *self.json2(
+                "rpc_agent_a", "res.partner", "write",
+                ids=self.client_b.ids, vals={"client_tier": "vip"},
+            )
+        )  # fmt: skip
+        self.assertDenied(
+            *self.json2(
+                "rpc_agent_a", "customer.income.record", "read",
+                ids=self.income_b.ids, fields=["amount"],
+            )
+        )  # fmt: skip
+        # grouped counts never include the other agent's clients
+        status, groups = self.json2(
+            "rpc_agent_a", "res.partner", "formatted_read_group",
+            domain=[("portfolio_id", "!=", False)], groupby=["income_trend"],
+            aggregates=["__count"],
+        )  # fmt: skip
+        self.assertEqual(status, HTTPStatus.OK, groups)
+        self.assertEqual(sum(group["__count"] for group in groups), 1)
+
+    def test_manager_sees_every_client(self):
+        status, rows = self.json2(
+            "rpc_manager", "res.partner", "search_read",
+            domain=[("id", "in", (self.client_a | self.client_b).ids)],
+            fields=["income_amount"],
+        )  # fmt: skip
+        self.assertEqual(status, HTTPStatus.OK, rows)
+        self.assertEqual(len(rows), 2)
+
+    def test_internal_user_without_rights_sees_no_register(self):
+        client = self.client_b.ids
+        # the contact itself is a plain contact to them ...
+        status, rows = self.json2(
+            "rpc_plain", "res.partner", "read", ids=client, fields=["name"]
+        )
+        self.assertEqual((status, rows[0]["name"]), (HTTPStatus.OK, "RPC Client B"))
+        # ... its register is not: no read, search, group, order or field list
+        for field in SENSITIVE + ["income_record_ids", "life_event_ids", "offer_ids"]:
+            self.assertDenied(
+                *self.json2(
+                    "rpc_plain", "res.partner", "read", ids=client, fields=[field]
+                )
+            )
+        self.assertDenied(
+            *self.json2(
+                "rpc_plain", "res.partner", "search_count",
+                domain=[("income_trend", "=", "decreasing")],
+            )
+        )  # fmt: skip
+        for groupby in ("portfolio_id", "income_trend"):
+            self.assertDenied(
+                *self.json2(
+                    "rpc_plain", "res.partner", "formatted_read_group",
+                    domain=[], groupby=[groupby], aggregates=["__count"],
+                )
+            )  # fmt: skip
+        self.assertDenied(
+            *self.json2(
+                "rpc_plain", "res.partner", "search",
+                domain=[("id", "in", client)], order="income_amount desc",
+            )
+        )  # fmt: skip
+        status, fields = self.json2(
+            "rpc_plain", "res.partner", "fields_get", attributes=["type"]
+        )
+        self.assertEqual(status, HTTPStatus.OK)
+        self.assertFalse(set(SENSITIVE) & set(fields))
+        self.assertDenied(
+            *self.json2(
+                "rpc_plain", "res.partner", "export_data",
+                ids=client, fields_to_export=["income_amount"],
+            )
+        )  # fmt: skip
+        for model in (
+            "customer.income.record",
+            "customer.life.event",
+            "customer.offer",
+        ):
+            self.assertDenied(
+                *self.json2("rpc_plain", model, "search_read", domain=[], fields=["id"])
+            )
+
+    def test_portal_and_public_see_nothing(self):
+        self.assertDenied(
+            *self.json2(
+                "rpc_portal", "res.partner", "read",
+                ids=self.client_a.ids, fields=["name"],
+            )
+        )  # fmt: skip
+        self.assertDenied(
+            *self.json2(
+                "rpc_portal", "customer.portfolio", "search_read",
+                domain=[], fields=["name"],
+            )
+        )  # fmt: skip
+        status, body = self.json2(
+            None, "res.partner", "read", ids=self.client_a.ids, fields=["name"]
+        )
+        self.assertEqual(status, HTTPStatus.UNAUTHORIZED, body)
+        # a public visitor has no session to call the web client's RPC with
+        response = self.url_open(
+            "/web/dataset/call_kw/res.partner/read",
+            json={
+                "jsonrpc": "2.0",
+                "method": "call",
+                "params": {
+                    "model": "res.partner",
+                    "method": "read",
+                    "args": [self.client_a.ids, ["income_amount"]],
+                    "kwargs": {},
+                },
+            },
+        )
+        self.assertIn("error", response.json())
+        self.assertNotIn("result", response.json())
+
+    def test_chatter_hides_tracked_register_values(self):
+        """The contact's chatter is open to any internal user: the tracking of
+        register fields (groups) must not show there."""
+        # the clients were created in this transaction: close it for tracking
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        self.client_b.write(
+            {"marital_status": "married", "children_count": 2, "client_tier": "vip"}
+        )
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        tracked = self.env["mail.tracking.value"].search(
+            [
+                ("mail_message_id.model", "=", "res.partner"),
+                ("mail_message_id.res_id", "=", self.client_b.id),
+            ]
+        )
+        self.assertTrue(
+            {"client_tier", "marital_status"} <= set(tracked.field_id.mapped("name"))
+        )
+
+        def chatter_fields(login):
+            self.authenticate(login, login)
+            data = self.make_jsonrpc_request(
+                "/mail/thread/messages",
+                {"thread_model": "res.partner", "thread_id": self.client_b.id},
+            )
+            return {
+                tracking["fieldInfo"]["changedField"]
+                for message in data["data"]["mail.message"]
+                for tracking in message.get("trackingValues", [])
+            }
+
+        self.assertFalse(
+            {"Marital Status", "Children", "Client Tier"} & chatter_fields("rpc_plain")
+        )
+        self.assertIn("Client Tier", chatter_fields("rpc_manager"))

@@ -1,0 +1,218 @@
+from datetime import date, timedelta
+
+from odoo.exceptions import AccessError
+from odoo.tests import freeze_time, tagged
+
+from .common import PortfolioCommon
+
+TODAY = date(2027, 12, 29)
+
+
+class WorkspaceCommon(PortfolioCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.agent_a.tz = "UTC"
+        cls.template = cls.env["customer.offer.template"].create(
+            {
+                "name": "Winter credit",
+                "trigger": "manual",
+                "offer_category": "credit",
+                "validity_days": 30,
+            }
+        )
+
+    @classmethod
+    def _offer(cls, partner, date_start, date_end, state="draft"):
+        return cls.env["customer.offer"].create(
+            {
+                "partner_id": partner.id,
+                "template_id": cls.template.id,
+                "date_start": date_start,
+                "date_end": date_end,
+                "state": state,
+            }
+        )
+
+    def _activity(self, partner, deadline, user):
+        return partner.activity_schedule(
+            "mail.mail_activity_data_call", date_deadline=deadline, user_id=user.id
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestToday(WorkspaceCommon):
+    @freeze_time("2027-12-29 10:00:00")
+    def test_today_lists(self):
+        """Occasions of the week across the year end, calls due, offers about to
+        expire, income drops and new risk areas: each list has exactly the
+        agent's clients that matter today."""
+        client = self.client_a
+        birthday_today = self._create_client(
+            "Born 29 Dec", self.portfolio_a, birthdate="1980-12-29"
+        )
+        birthday_new_year = self._create_client(
+            "Born 3 Jan", self.portfolio_a, birthdate="1990-01-03"
+        )
+        self._create_client("Born 6 Jan", self.portfolio_a, birthdate="1990-01-06")
+        self._create_client("Born 28 Dec", self.portfolio_a, birthdate="1990-12-28")
+        self._create_client("Other agent", self.portfolio_b, birthdate="1980-12-30")
+        anniversary = self._create_client(
+            "Client since 31 Dec", self.portfolio_a, client_since="2020-12-31"
+        )
+        self._create_client("New today", self.portfolio_a, client_since="2027-12-29")
+        overdue = self._activity(client, TODAY - timedelta(days=2), self.agent_a)
+        due_today = self._activity(anniversary, TODAY, self.agent_a)
+        self._activity(client, TODAY + timedelta(days=1), self.agent_a)
+        self._activity(self.client_b, TODAY, self.agent_b)
+        expiring = self._offer(client, "2027-12-01", "2027-12-31")
+        self._offer(client, "2027-12-01", "2028-01-02")  # 4 days: not yet
+        self._offer(client, "2027-12-01", "2027-12-30", state="accepted")
+        self._offer(self.client_b, "2027-12-01", "2027-12-30")
+        Income = self.env["customer.income.record"]
+        falling = self._create_client("Falling", self.portfolio_a)
+        fell_long_ago = self._create_client("Fell in October", self.portfolio_a)
+        Income.create(
+            [
+                {"partner_id": falling.id, "date": "2027-06-01", "amount": 3000},
+                {"partner_id": falling.id, "date": "2027-12-20", "amount": 2000},
+                {"partner_id": fell_long_ago.id, "date": "2027-01-01", "amount": 3000},
+                {"partner_id": fell_long_ago.id, "date": "2027-10-01", "amount": 2000},
+            ]
+        )
+        lyon = self._create_client("In Lyon", self.portfolio_a, city="Lyon")
+        self._create_client("In Paris", self.portfolio_a, city="Paris")
+        Area = self.env["customer.location.risk"]
+        Area.create({"name": "Flood", "city": "Lyon", "date_start": "2027-12-27"})
+        old_area = Area.create(
+            {"name": "Old storm", "city": "Paris", "date_start": "2027-11-01"}
+        )
+        old_area.flush_recordset()
+        self.env.cr.execute(
+            "UPDATE customer_location_risk SET create_date = '2027-11-01' "
+            "WHERE id = %s",
+            [old_area.id],
+        )
+        old_area.invalidate_recordset()
+
+        today = self.env["customer.portfolio.today"].with_user(self.agent_a).create({})
+        self.assertEqual(today.date, TODAY)
+        self.assertEqual(today.birthday_partner_ids, birthday_today | birthday_new_year)
+        self.assertEqual(today.birthday_partner_ids[0], birthday_today)
+        self.assertEqual(today.anniversary_partner_ids, anniversary)
+        self.assertEqual(today.activity_ids, overdue | due_today)
+        self.assertEqual(today.expiring_offer_ids, expiring)
+        self.assertEqual(today.income_down_partner_ids, falling)
+        self.assertEqual(today.risk_partner_ids, lyon)
+
+    @freeze_time("2027-12-29 12:00:00")
+    def test_today_is_the_agents_local_date(self):
+        """At noon UTC it is already 30 December in Auckland."""
+        self.agent_a.tz = "Pacific/Auckland"
+        early = self._create_client(
+            "Born 30 Dec", self.portfolio_a, birthdate="1980-12-30"
+        )
+        self._create_client("Born 29 Dec", self.portfolio_a, birthdate="1980-12-29")
+        today = self.env["customer.portfolio.today"].with_user(self.agent_a).create({})
+        self.assertEqual(today.date, date(2027, 12, 30))
+        self.assertIn(early, today.birthday_partner_ids)
+        self.assertEqual(len(today.birthday_partner_ids), 1)
+
+    def test_open_today(self):
+        action = (
+            self.env["customer.portfolio.today"].with_user(self.agent_a).action_open()
+        )
+        today = self.env["customer.portfolio.today"].browse(action["res_id"])
+        self.assertEqual(today.agent_id, self.agent_a)
+        # the agent can load the views of the dashboard and the calendar
+        today.with_user(self.agent_a).get_views([(False, "form")])
+        self.env["customer.occasion"].with_user(self.agent_a).get_views(
+            [(False, "calendar"), (False, "list"), (False, "search")]
+        )
+        menu = self.env.ref("customer_portfolio.customer_portfolio_today_menu")
+        siblings = self.env["ir.ui.menu"].search(
+            [("parent_id", "=", menu.parent_id.id)], order="sequence, id"
+        )
+        self.assertEqual(siblings[0], menu)
+
+
+@tagged("post_install", "-at_install")
+class TestOccasions(WorkspaceCommon):
+    def _occasions(self, partner):
+        # the rows depend on the day: forget those read on another day
+        self.env.invalidate_all()
+        return self.env["customer.occasion"].search([("partner_id", "=", partner.id)])
+
+    def _dates(self, partner, occasion_type):
+        return [
+            (o.date_start, o.years)
+            for o in self._occasions(partner)
+            if o.occasion_type == occasion_type
+        ]
+
+    def test_leap_day_birthday(self):
+        """29 February is kept on 28 February in common years, on the 29th in
+        leap years; only the next occurrence is listed."""
+        leap = self._create_client("Leap", self.portfolio_a, birthdate="2000-02-29")
+        with freeze_time("2027-01-15"):
+            self.assertEqual(self._dates(leap, "birthday"), [(date(2027, 2, 28), 27)])
+        with freeze_time("2027-02-28"):
+            self.assertEqual(self._dates(leap, "birthday"), [(date(2027, 2, 28), 27)])
+        with freeze_time("2027-03-01"):
+            self.assertEqual(self._dates(leap, "birthday"), [(date(2028, 2, 29), 28)])
+
+    def test_year_end(self):
+        """In late December the next birthday of early January is next year's,
+        and a client anniversary counts the years as a client."""
+        self.client_a.write({"birthdate": "1990-01-02", "client_since": "2020-12-31"})
+        with freeze_time("2027-12-30"):
+            self.assertEqual(
+                self._dates(self.client_a, "birthday"), [(date(2028, 1, 2), 38)]
+            )
+            self.assertEqual(
+                self._dates(self.client_a, "anniversary"), [(date(2027, 12, 31), 7)]
+            )
+            birthday = self._occasions(self.client_a).filtered(
+                lambda o: o.occasion_type == "birthday"
+            )
+            self.assertEqual(birthday.display_name, "Client A turns 38")
+        with freeze_time("2028-01-01"):
+            self.assertEqual(
+                self._dates(self.client_a, "anniversary"), [(date(2028, 12, 31), 8)]
+            )
+
+    def test_no_anniversary_on_the_first_day(self):
+        with freeze_time("2027-05-04"):
+            new = self._create_client(
+                "New", self.portfolio_a, client_since="2027-05-04"
+            )
+            self.assertEqual(self._dates(new, "anniversary"), [(date(2028, 5, 4), 1)])
+
+    def test_open_offers_validity(self):
+        with freeze_time("2027-12-20"):
+            offer = self._offer(self.client_a, "2027-12-15", "2028-01-10")
+            self._offer(self.client_a, "2027-12-01", "2027-12-31", state="declined")
+            self._offer(self.client_a, "2027-11-01", "2027-11-30")
+            occasions = self._occasions(self.client_a).filtered(
+                lambda o: o.occasion_type == "offer"
+            )
+            self.assertEqual(occasions.offer_id, offer)
+            self.assertEqual(
+                (occasions.date_start, occasions.date_stop),
+                (date(2027, 12, 15), date(2028, 1, 10)),
+            )
+
+    def test_agents_see_their_clients_only(self):
+        self.client_a.birthdate = "1990-05-01"
+        self.client_b.birthdate = "1991-05-01"
+        Occasion = self.env["customer.occasion"]
+        self.assertEqual(
+            Occasion.with_user(self.agent_a).search([]).partner_id, self.client_a
+        )
+        self.assertEqual(
+            Occasion.with_user(self.manager).search([]).partner_id,
+            self.client_a | self.client_b,
+        )
+        occasion = Occasion.search([("partner_id", "=", self.client_b.id)])
+        with self.assertRaises(AccessError):
+            occasion.with_user(self.agent_a).read(["date_start"])
