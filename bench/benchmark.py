@@ -352,14 +352,34 @@ BUILD_SQL = [
 # ----------------------------------------------------------------------------
 
 
+PROFILE = {}
+
+
 def measure(env, func):
-    """Run ``func`` and return (result, wall seconds, queries issued)."""
+    """Run ``func`` and return (result, wall seconds, queries issued).
+
+    With ``--profile DIR`` (and pyinstrument importable), the call is profiled
+    and the report written in DIR.
+    """
+    profiler = None
+    if PROFILE.get("dir"):
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.005)
+        profiler.start()
     env.flush_all()
     queries = query_count()
     started = time.perf_counter()
     result = func()
     env.flush_all()
-    return result, time.perf_counter() - started, query_count() - queries
+    wall = time.perf_counter() - started
+    if profiler:
+        profiler.stop()
+        name = f"{PROFILE['step']}-{PROFILE.setdefault('n', 0)}.txt"
+        PROFILE["n"] += 1
+        with open(os.path.join(PROFILE["dir"], name), "w", encoding="utf-8") as out:
+            out.write(profiler.output_text(unicode=True, show_all=False))
+    return result, wall, query_count() - queries
 
 
 def count(env, table, where="TRUE"):
@@ -655,8 +675,9 @@ def step_expiry_naive(env, budget):
     return done, len(offers), wall + search_time, queries
 
 
-def run_step(config, db, step, budget):
+def run_step(config, db, step, budget, profile=None):
     """Run one step (fast or naive) in this process; print its figures as JSON."""
+    PROFILE.update(dir=profile, step=step)
     _registry, cr, env = odoo_env(config, db)
     baseline_rss = peak_rss_mb()
     try:
@@ -743,7 +764,8 @@ def run_size(args, size):
     results = {}
     for step in args.steps:
         print(f"[{size}] {step} ...", flush=True)
-        fast = child(args, "--step", step, "--db", db)
+        profile = ["--profile", os.path.abspath(args.profile)] if args.profile else []
+        fast = child(args, "--step", step, "--db", db, *profile)
         naive = None
         if args.naive_budget > 0:
             print(f"[{size}] {step} (naive, {args.naive_budget:.0f} s budget) ...")
@@ -841,6 +863,9 @@ def main():
         default=60,
         help="seconds given to each naive run (0: skip them)",
     )
+    parser.add_argument(
+        "--profile", metavar="DIR", help="write a pyinstrument profile of each job"
+    )
     parser.add_argument("--build", metavar="DB", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--step", help=argparse.SUPPRESS)
@@ -850,7 +875,7 @@ def main():
     if args.build:
         return run_build(args.config, args.build, args.size)
     if args.step:
-        return run_step(args.config, args.db, args.step, args.budget)
+        return run_step(args.config, args.db, args.step, args.budget, args.profile)
     args.keep = args.keep or args.reuse
     args.steps = [s for s in args.steps.split(",") if s]
     all_results = {}

@@ -12,3 +12,4 @@ from . import res_config_settings
 from . import customer_portfolio_snapshot
 from . import customer_portfolio_report
 from . import customer_offer_target_report
+from . import ir_qweb
