@@ -207,6 +207,8 @@ def run_build(config, db, size):
     Area.search([("is_current", "=", True)])._update_coverage()
     env.flush_all()
     cr.commit()
+    env["ir.config_parameter"].set_param("customer_portfolio.bench_built", size)
+    cr.commit()
     cr._cnx.autocommit = True
     cr.execute("VACUUM ANALYZE")
     print(f"  SQL data + vacuum: {time.time() - started:.1f}s", flush=True)
@@ -277,8 +279,10 @@ BUILD_SQL = [
                        (ARRAY['young_single', 'couple', 'young_family',
                               'mature_family', 'empty_nest'])[1 + c.g %% 5] AS stage,
                        -- the amounts of the two latest income records (see below)
-                       20000 + (c.g * 7919) %% 60000 AS a0,
-                       20000 + (c.g * 7919 + 104729) %% 60000 AS a1
+                       round((20000 + (c.g::bigint * 7919) %% 60000)
+                             * (180 + (c.g::bigint * 37) %% 41) / 200.0) AS a0,
+                       round((20000 + (c.g::bigint * 7919) %% 60000)
+                             * (180 + (c.g::bigint * 37 + 13) %% 41) / 200.0) AS a1
                ) attr ON TRUE
           JOIN LATERAL (
                 SELECT (%(portfolio_ids)s::int[])[1 + c.g %% 200] AS id,
@@ -297,7 +301,7 @@ BUILD_SQL = [
                                 ELSE 1940 + c.g %% 66 END,
                            extract(month FROM bd.d)::int,
                            extract(day FROM bd.d)::int)) AS d
-                  FROM bench_days bd WHERE bd.idx = (c.g * 7919) %% 365
+                  FROM bench_days bd WHERE bd.idx = (c.g::bigint * 7919) %% 365
                ) birth ON TRUE
           JOIN LATERAL (
                 SELECT COALESCE(c.since_today, make_date(
@@ -306,7 +310,7 @@ BUILD_SQL = [
                                 ELSE 2000 + c.g %% 24 END,
                            extract(month FROM sd.d)::int,
                            extract(day FROM sd.d)::int)) AS d
-                  FROM bench_days sd WHERE sd.idx = (c.g * 104729 + 17) %% 365
+                  FROM bench_days sd WHERE sd.idx = (c.g::bigint * 104729 + 17) %% 365
                ) since ON TRUE
           -- 1 in 100 clients changed since the last segment recompute
           LEFT JOIN LATERAL (
@@ -328,7 +332,9 @@ BUILD_SQL = [
             partner_id, date, amount, currency_id, company_id,
             create_uid, create_date, write_uid, write_date)
         SELECT c.id, %(day)s::date - 90 * k - c.g %% 60,
-               20000 + (c.g * 7919 + k * 104729) %% 60000, %(currency)s, 1,
+               round((20000 + (c.g::bigint * 7919) %% 60000)
+                     * (180 + (c.g::bigint * 37 + k * 13) %% 41) / 200.0),
+               %(currency)s, 1,
                %(uid)s, now(), %(uid)s, now()
           FROM bench_clients c, generate_series(0, 3) k
         """,
@@ -772,12 +778,22 @@ def child(args, *extra):
 
 
 def build(args, db, size):
-    exists = subprocess.run(
-        ["psql", "-d", db, "-Atqc", "SELECT 1 FROM res_partner LIMIT 1"],
+    built = subprocess.run(
+        [
+            "psql",
+            "-d",
+            db,
+            "-Atqc",
+            (
+                "SELECT value FROM ir_config_parameter"
+                " WHERE key = 'customer_portfolio.bench_built'"
+            ),
+        ],
         capture_output=True,
+        text=True,
         check=False,
     )
-    if args.reuse and exists.returncode == 0:
+    if args.reuse and built.stdout.strip() == str(size):
         print(f"Reusing database {db}")
         return
     print(f"Building database {db} with {size} clients")
