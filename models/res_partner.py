@@ -592,7 +592,8 @@ class ResPartner(models.Model):
         """Set income amount and trend of these partners from their records.
 
         Set-based: a single UPDATE for the whole recordset takes the latest
-        record of each partner and, with a window function, the one before it,
+        record of each partner and, with a window function, the one before it
+        (two rows read in the (partner, date) index per partner, no sort),
         compares them and writes only the rows that change.
         Returns the partners whose trend just turned decreasing.
         """
@@ -606,32 +607,28 @@ class ResPartner(models.Model):
             SQL(
                 """
                 WITH latest AS (
-                    SELECT DISTINCT ON (partner_id)
-                           partner_id, amount, currency_id,
-                           lead(amount) OVER by_date AS previous,
-                           lead(currency_id) OVER by_date AS previous_currency_id
-                      FROM customer_income_record
-                     WHERE partner_id = ANY(%(ids)s)
-                    WINDOW by_date AS (
-                           PARTITION BY partner_id ORDER BY date DESC, id DESC
-                    )
-                     ORDER BY partner_id, date DESC, id DESC
-                ),
-                pairs AS (
-                    SELECT partner.id AS partner_id,
-                           partner.income_trend AS old_trend,
-                           latest.amount, latest.currency_id, latest.previous,
-                           CASE WHEN latest.previous > 0
-                                     AND latest.previous_currency_id
-                                         = latest.currency_id
-                                THEN latest.amount - latest.previous
+                    SELECT ids.id AS partner_id, records.amount,
+                           records.currency_id, records.previous,
+                           CASE WHEN records.previous > 0
+                                     AND records.previous_currency_id
+                                         = records.currency_id
+                                THEN records.amount - records.previous
                            END AS delta
-                      FROM res_partner partner
-                      LEFT JOIN latest ON latest.partner_id = partner.id
-                     WHERE partner.id = ANY(%(ids)s)
+                      FROM unnest(%(ids)s::int[]) AS ids(id)
+                      LEFT JOIN LATERAL (
+                            SELECT amount, currency_id,
+                                   lead(amount) OVER by_date AS previous,
+                                   lead(currency_id) OVER by_date
+                                       AS previous_currency_id
+                              FROM customer_income_record
+                             WHERE partner_id = ids.id
+                            WINDOW by_date AS (ORDER BY date DESC, id DESC)
+                             ORDER BY date DESC, id DESC
+                             LIMIT 1
+                           ) AS records ON TRUE
                 ),
                 computed AS (
-                    SELECT partner_id, old_trend, amount, currency_id,
+                    SELECT partner_id, amount, currency_id,
                            round(100 * delta / previous, 2) AS pct,
                            CASE WHEN delta IS NULL THEN 'unknown'
                                 WHEN 100 * delta > %(band)s * previous
@@ -640,21 +637,22 @@ class ResPartner(models.Model):
                                 THEN 'decreasing'
                                 ELSE 'stable'
                            END AS trend
-                      FROM pairs
+                      FROM latest
                 )
                 UPDATE res_partner partner
                    SET income_amount = computed.amount,
                        income_currency_id = computed.currency_id,
                        income_trend_pct = computed.pct,
                        income_trend = computed.trend
-                  FROM computed
+                  FROM computed, res_partner old
                  WHERE partner.id = computed.partner_id
+                   AND old.id = partner.id
                    AND (partner.income_amount, partner.income_currency_id,
                         partner.income_trend_pct, partner.income_trend)
                        IS DISTINCT FROM
                        (computed.amount, computed.currency_id,
                         computed.pct, computed.trend)
-             RETURNING partner.id, computed.old_trend, computed.trend
+             RETURNING partner.id, old.income_trend, computed.trend
                 """,
                 ids=self.ids,
                 band=self._income_stable_band(),
