@@ -844,6 +844,7 @@ def run_size(args, size):
                 str(args.naive_budget),
             )
         results[step] = (fast, naive)
+        print(f"[{size}] {step}: {json.dumps([fast, naive])}", flush=True)
     if not args.keep:
         subprocess.run(["dropdb", "--if-exists", "--force", db], check=True)
     return results
