@@ -15,3 +15,4 @@ from . import customer_offer_target_report
 from . import customer_occasion
 from . import customer_portfolio_today
 from . import customer_portfolio_agent_history
+from . import ir_qweb

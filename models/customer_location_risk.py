@@ -510,6 +510,12 @@ class CustomerLocationRisk(models.Model):
             "mail.mail_activity_data_todo", raise_if_not_found=False
         )
         model_id = self.env["ir.model"]._get_id(self._name)
+        # read the clients listed in all the notes at once, not 50 by 50
+        self.env["res.partner"].sudo().browse(
+            partner_id
+            for __, __, partner_ids in groups
+            for partner_id in partner_ids[:ACTIVITY_CLIENT_LIMIT]
+        ).mapped("complete_name")
         vals_list = []
         agents_by_area = defaultdict(lambda: self.env["res.users"])
         for area, agent, partner_ids in groups:
@@ -530,7 +536,10 @@ class CustomerLocationRisk(models.Model):
                 }
             )
             agents_by_area[area] |= agent
-        self.env["mail.activity"].sudo().create(vals_list)
+        # the activity is the notification: no assignment email per agent
+        self.env["mail.activity"].sudo().with_context(
+            mail_activity_quick_update=True
+        ).create(vals_list)
         for area, agents in agents_by_area.items():
             area.sudo().notified_agent_ids = [
                 fields.Command.link(agent.id) for agent in agents
@@ -555,7 +564,7 @@ class CustomerLocationRisk(models.Model):
                 severity=selection["severity"][self.severity],
             ),
             Markup("").join(
-                Markup("<li>%s</li>") % partner.display_name for partner in shown
+                Markup("<li>%s</li>") % partner.complete_name for partner in shown
             ),
         )
         if len(partner_ids) > len(shown):

@@ -13,6 +13,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 
 from .customer_offer_template import DATE_TRIGGERS
+from .ir_qweb import QWEB_CACHE_KEY
 
 _logger = logging.getLogger(__name__)
 
@@ -282,7 +283,9 @@ class CustomerOffer(models.Model):
                     break
                 last_id = partners[-1].id
                 try:
-                    offers |= self._generate_batch(job["template"], job, partners)
+                    offers |= self._generate_batch(
+                        job["template"], job, partners, digest=False
+                    )
                 except psycopg2.errors.SerializationFailure:
                     # REPEATABLE READ: another worker inserted these very offers
                     # since our snapshot; it is doing this job, leave it to it
@@ -295,7 +298,9 @@ class CustomerOffer(models.Model):
                 if commit_progress and not self.env["ir.cron"]._commit_progress(
                     processed=len(partners)
                 ):
+                    offers._schedule_digest()
                     return offers
+        offers._schedule_digest()
         if commit_progress:
             self.env["ir.cron"]._commit_progress(remaining=0)
         return offers
@@ -385,12 +390,14 @@ class CustomerOffer(models.Model):
             for day in set(tzs_by_date) | set(agents_by_date)
         }
 
-    def _generate_batch(self, template, occasion, partners):
+    def _generate_batch(self, template, occasion, partners, digest=True):
         """Create and deliver the offers of a batch of clients.
 
         The whole batch is tried at once; if anything fails, it is retried client
         by client, so that one failing client is logged and skipped. Clients
         whose risk areas suppress the template's category are left out.
+        With ``digest=False`` the caller updates the agents' digests itself,
+        once for all its batches.
 
         :raise SerializationFailure: when a concurrent worker made these offers
         """
@@ -403,7 +410,7 @@ class CustomerOffer(models.Model):
         try:
             with self.env.cr.savepoint():
                 offers = self._insert_offers(template, occasion, partners)
-                offers._deliver()
+                offers._deliver(digest=digest)
                 return offers
         except psycopg2.errors.SerializationFailure:
             raise
@@ -420,7 +427,7 @@ class CustomerOffer(models.Model):
             try:
                 with self.env.cr.savepoint():
                     new_offers = self._insert_offers(template, occasion, partner)
-                    new_offers._deliver()
+                    new_offers._deliver(digest=digest)
                 offers |= new_offers
             except psycopg2.errors.SerializationFailure:
                 _logger.info(
@@ -519,15 +526,19 @@ class CustomerOffer(models.Model):
                     "date_start": today,
                     "date_end": today + timedelta(days=template.validity_days - 1),
                 }
-                offers |= self._generate_batch(template, occasion, event.partner_id)
+                offers |= self._generate_batch(
+                    template, occasion, event.partner_id, digest=False
+                )
+        offers._schedule_digest()
         return offers
 
     # ------------------------------------------------------------
     # Delivery
     # ------------------------------------------------------------
 
-    def _deliver(self):
-        """Email the new offers, schedule the agents' activities."""
+    def _deliver(self, digest=True):
+        """Email the new offers, schedule the agents' activities (and, with
+        ``digest``, update their digest)."""
         to_send = self.filtered("template_id.mail_template_id")
         to_send._send_emails()
         to_send.with_context(tracking_disable=True).state = "sent"
@@ -550,53 +561,79 @@ class CustomerOffer(models.Model):
                 if offer.agent_id
             ]
         )
-        (self - with_activity)._schedule_digest()
+        if digest:
+            self._schedule_digest()
 
     def _send_emails(self):
-        """Queue one email per offer, rendered in its client's language."""
+        """Queue one email per offer, rendered in its client's language.
+
+        Each email template is compiled once for the whole batch, not once per
+        offer (see ``ir.qweb._compile``).
+        """
         for template, offers in self.grouped("template_id").items():
             if template.mail_template_id:
-                template.mail_template_id.send_mail_batch(offers.ids, force_send=False)
+                template.mail_template_id.with_context(
+                    **{QWEB_CACHE_KEY: {}}
+                ).send_mail_batch(offers.ids, force_send=False)
 
     def _schedule_digest(self):
-        """Sum the new offers up in one activity per agent and (agent's) day."""
+        """Sum the new offers up in one activity per agent and (agent's) day.
+
+        Offers with an activity of their own are not in the digest. The
+        missing digests are created in one go, then each agent's note is
+        rewritten from all the offers of their day.
+        """
         activity_type = self.env.ref(
             "customer_portfolio.mail_activity_type_offer_digest",
             raise_if_not_found=False,
         )
-        if not activity_type or not self:
+        offers = self.filtered(
+            lambda o: o.agent_id and not o.template_id.activity_type_id
+        )
+        if not activity_type or not offers:
             return
         Activity = self.env["mail.activity"].with_context(
             mail_activity_quick_update=True
         )
-        model_id = self.env["ir.model"]._get_id("customer.portfolio")
         utc_now = pytz.utc.localize(fields.Datetime.now())
-        for agent, offers in self.filtered("agent_id").grouped("agent_id").items():
-            agent_tz = pytz.timezone(agent.tz or "UTC")
-            today = utc_now.astimezone(agent_tz).date()
-            activity = Activity.search(
+        offers_by_agent = offers.grouped("agent_id")
+        today = {
+            agent: utc_now.astimezone(pytz.timezone(agent.tz or "UTC")).date()
+            for agent in offers_by_agent
+        }
+        digests = {
+            activity.user_id: activity
+            for activity in Activity.search(
                 [
                     ("res_model", "=", "customer.portfolio"),
                     ("activity_type_id", "=", activity_type.id),
-                    ("user_id", "=", agent.id),
-                    ("date_deadline", "=", today),
-                ],
-                limit=1,
+                    ("user_id", "in", [agent.id for agent in today]),
+                    ("date_deadline", "in", list(set(today.values()))),
+                ]
             )
-            if not activity:
-                activity = Activity.create(
-                    {
-                        "res_model_id": model_id,
-                        "res_id": offers[0].portfolio_id.id,
-                        "activity_type_id": activity_type.id,
-                        "user_id": agent.id,
-                        "date_deadline": today,
-                        "summary": self.with_context(lang=agent.lang).env._(
-                            "New offers for your clients"
-                        ),
-                    }
-                )
-            start = agent_tz.localize(datetime.combine(today, time.min))
+            if activity.date_deadline == today[activity.user_id]
+        }
+        missing = [agent for agent in offers_by_agent if agent not in digests]
+        model_id = self.env["ir.model"]._get_id("customer.portfolio")
+        created = Activity.create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": offers_by_agent[agent][0].portfolio_id.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": agent.id,
+                    "date_deadline": today[agent],
+                    "summary": self.with_context(lang=agent.lang).env._(
+                        "New offers for your clients"
+                    ),
+                }
+                for agent in missing
+            ]
+        )
+        digests.update(zip(missing, created, strict=True))
+        for agent, activity in digests.items():
+            agent_tz = pytz.timezone(agent.tz or "UTC")
+            start = agent_tz.localize(datetime.combine(today[agent], time.min))
             activity.note = self.with_context(lang=agent.lang)._get_digest_note(
                 agent, start.astimezone(pytz.utc).replace(tzinfo=None)
             )

@@ -251,10 +251,8 @@ class ResPartner(models.Model):
     location_risk_level = fields.Selection(
         [("none", "None"), ("low", "Low"), ("medium", "Medium"), ("high", "High")],
         string="Location Risk",
-        default="none",
-        readonly=True,
-        copy=False,
-        index=True,
+        compute="_compute_location_risk_level",
+        search="_search_location_risk_level",
         groups=PORTFOLIO_GROUP,
         help="The highest severity among the active risk areas covering the "
         "client's address.",
@@ -627,32 +625,30 @@ class ResPartner(models.Model):
         rows = self.env.execute_query(
             SQL(
                 """
-                WITH latest AS (
-                    SELECT DISTINCT ON (partner_id)
-                           partner_id, amount, currency_id,
-                           lead(amount) OVER by_date AS previous,
-                           lead(currency_id) OVER by_date AS previous_currency_id
-                      FROM customer_income_record
-                     WHERE partner_id = ANY(%(ids)s)
-                    WINDOW by_date AS (
-                           PARTITION BY partner_id ORDER BY date DESC, id DESC
-                    )
-                     ORDER BY partner_id, date DESC, id DESC
-                ),
-                pairs AS (
+                WITH pairs AS (
                     SELECT partner.id AS partner_id,
                            partner.income_trend AS old_trend,
                            partner.income_amount AS old_amount,
                            partner.income_currency_id AS old_currency_id,
                            partner.income_trend_pct AS old_pct,
-                           latest.amount, latest.currency_id, latest.previous,
-                           CASE WHEN latest.previous > 0
-                                     AND latest.previous_currency_id
-                                         = latest.currency_id
-                                THEN latest.amount - latest.previous
+                           records.amount, records.currency_id, records.previous,
+                           CASE WHEN records.previous > 0
+                                     AND records.previous_currency_id
+                                         = records.currency_id
+                                THEN records.amount - records.previous
                            END AS delta
                       FROM res_partner partner
-                      LEFT JOIN latest ON latest.partner_id = partner.id
+                      LEFT JOIN LATERAL (
+                            SELECT amount, currency_id,
+                                   lead(amount) OVER by_date AS previous,
+                                   lead(currency_id) OVER by_date
+                                       AS previous_currency_id
+                              FROM customer_income_record
+                             WHERE partner_id = partner.id
+                            WINDOW by_date AS (ORDER BY date DESC, id DESC)
+                             ORDER BY date DESC, id DESC
+                             LIMIT 1
+                           ) AS records ON TRUE
                      WHERE partner.id = ANY(%(ids)s)
                 ),
                 computed AS (
@@ -869,47 +865,93 @@ class ResPartner(models.Model):
 
     @api.model
     def _update_location_risk_levels(self, partner_ids):
-        """Set the partners' risk level to the highest severity covering them."""
-        if not partner_ids:
-            return
-        ranks = SQL(
-            "CASE area.severity %s END",
+        """Refresh the partners' risk level after their areas changed (in SQL).
+
+        The level is derived from the areas covering a partner, never stored
+        on res_partner: matching an area to 100k clients writes the relation
+        only, not 100k wide res_partner rows and their indexes.
+        """
+        if partner_ids:
+            self.env["res.partner"].invalidate_model(
+                ["location_risk_ids", "location_risk_level"]
+            )
+
+    @api.model
+    def _location_risk_level_sql(self, partner_id=None):
+        """SQL expression of a risk level: that of the partner whose id is
+        ``partner_id``, or by default ``max_rank``, the highest severity rank of
+        the areas (``area``) grouped by partner."""
+        severities = SQL(", ").join(
+            SQL("%s", severity)
+            for severity, __ in sorted(SEVERITY_RANK.items(), key=lambda i: i[1])
+        )
+        max_rank = SQL(
+            "MAX(CASE area.severity %s END)",
             SQL(" ").join(
                 SQL("WHEN %s THEN %s", severity, rank)
                 for severity, rank in SEVERITY_RANK.items()
             ),
         )
-        levels = SQL(
-            "(ARRAY['none', %s])[COALESCE(levels.rank, 0) + 1]",
-            SQL(", ").join(
-                SQL("%s", severity)
-                for severity, __ in sorted(SEVERITY_RANK.items(), key=lambda i: i[1])
-            ),
+        level = SQL("(ARRAY['none', %s])[COALESCE(%s, 0) + 1]", severities, max_rank)
+        if partner_id is None:
+            return level
+        return SQL(
+            """(SELECT %s
+                  FROM customer_location_risk_partner_rel rel
+                  JOIN customer_location_risk area ON area.id = rel.risk_id
+                 WHERE rel.partner_id = %s)""",
+            level,
+            partner_id,
         )
-        self.env.execute_query(
-            SQL(
-                """
-                UPDATE res_partner partner
-                   SET location_risk_level = %(level)s
-                  FROM (
-                        SELECT ids.id, MAX(%(rank)s) AS rank
-                          FROM unnest(%(ids)s::int[]) AS ids(id)
-                     LEFT JOIN customer_location_risk_partner_rel rel
-                            ON rel.partner_id = ids.id
-                     LEFT JOIN customer_location_risk area ON area.id = rel.risk_id
-                      GROUP BY ids.id
-                       ) AS levels
-                 WHERE partner.id = levels.id
-                   AND partner.location_risk_level IS DISTINCT FROM %(level)s
-                """,
-                level=levels,
-                rank=ranks,
-                ids=list(partner_ids),
+
+    @api.depends("location_risk_ids.severity")
+    def _compute_location_risk_level(self):
+        self.env["customer.location.risk"].flush_model(["severity"])
+        ids = [partner_id for partner_id in self._origin.ids if partner_id]
+        levels = dict(
+            self.env.execute_query(
+                SQL(
+                    "SELECT ids.id, %s FROM unnest(%s::int[]) AS ids(id)",
+                    self._location_risk_level_sql(SQL("ids.id")),
+                    ids,
+                )
             )
+            if ids
+            else []
         )
-        self.env["res.partner"].invalidate_model(
-            ["location_risk_ids", "location_risk_level"]
+        for partner in self:
+            partner.location_risk_level = levels.get(partner._origin.id, "none")
+
+    def _search_location_risk_level(self, operator, value):
+        if operator in ("=", "!="):
+            operator, value = ("in" if operator == "=" else "not in"), [value]
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        levels = [level or "none" for level in value]
+        at_risk = SQL(
+            """(SELECT rel.partner_id
+                  FROM customer_location_risk_partner_rel rel
+                  JOIN customer_location_risk area ON area.id = rel.risk_id
+                 GROUP BY rel.partner_id
+                HAVING %s = ANY(%s))""",
+            self._location_risk_level_sql(),
+            levels,
         )
+        domain = Domain("id", "in", at_risk)
+        if "none" in levels:
+            domain |= Domain(
+                "id",
+                "not in",
+                SQL("(SELECT partner_id FROM customer_location_risk_partner_rel)"),
+            )
+        return domain if operator == "in" else ~domain
+
+    def _field_to_sql(self, alias, field_expr, query=None):
+        """The risk level is computed in SQL, so that clients group by it."""
+        if field_expr == "location_risk_level":
+            self._check_field_access(self._fields[field_expr], "read")
+            return self._location_risk_level_sql(SQL.identifier(alias, "id"))
+        return super()._field_to_sql(alias, field_expr, query)
 
     def _compute_offer_count(self):
         counts = dict(

@@ -1,0 +1,954 @@
+"""Benchmark the daily jobs of customer_portfolio on 100k and 1M clients.
+
+Run it through ``bench/run.sh`` (it finds Odoo, PostgreSQL and the venv)::
+
+    bash bench/run.sh                       # 100k and 1M clients
+    bash bench/run.sh --sizes 100000        # one size
+    bash bench/run.sh --sizes 100000 --reuse   # keep and reuse a built database
+
+For each size it builds a database ``cp_bench_<size>`` (module installed, the
+clients generated in SQL), then measures each job in its own subprocess (so
+that the peak RSS is the job's), rolled back at the end so that every job and
+its naive counterpart see the same data. The naive way (search everything,
+filter in Python, write record by record) runs on a time budget and its rate
+is extrapolated to the full size. It prints markdown tables.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+
+BIRTHDAYS = 300  # clients born on the bench day, whatever the size
+ANNIVERSARIES = 100  # clients who became clients on the bench day
+RISK_CLIENTS = 100_000  # clients in the area the benchmark activates
+RISK_CITY_CLIENTS = 50  # clients in each of the 9 small areas (already active)
+DUE_OFFERS = 1000  # open offers whose validity ended before the bench day
+AGENTS = 200
+TIMEZONES = ["Europe/Brussels", "Europe/Paris", "America/New_York", "Asia/Tokyo"]
+STEPS = ["offers", "trend", "risk", "segments", "expiry"]
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+# ----------------------------------------------------------------------------
+# Running in Odoo (subprocesses)
+# ----------------------------------------------------------------------------
+
+
+def odoo_env(config, db):
+    """Load the registry of ``db``; return (registry, cursor, env as root)."""
+    import odoo
+    from odoo.modules.registry import Registry
+    from odoo.tools import config as odoo_config
+
+    odoo_config.parse_config(
+        ["-c", config, "-d", db, "--log-level=warn"], setup_logging=True
+    )
+    registry = Registry(db)
+    cr = registry.cursor()
+    env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+    return registry, cr, env
+
+
+def query_count():
+    from odoo import sql_db
+
+    return sql_db.sql_counter
+
+
+def peak_rss_mb():
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_day(env):
+    return date.fromisoformat(
+        env["ir.config_parameter"].get_param("customer_portfolio.bench_day")
+    )
+
+
+def run_build(config, db, size):
+    """Fill an installed database with ``size`` generated clients."""
+    _registry, cr, env = odoo_env(config, db)
+    day = date.today()
+    if (day.month, day.day) in ((2, 28), (2, 29), (12, 11)):
+        day += timedelta(days=2)  # keep Feb 29 and Christmas out of the bench day
+    env["ir.config_parameter"].set_param("customer_portfolio.bench_day", str(day))
+    env["res.lang"]._activate_lang("fr_FR")
+    company = env.company
+    company.email = "bench@example.com"
+    started = time.time()
+
+    # agents and their portfolios, through the ORM
+    agents = (
+        env["res.users"]
+        .with_context(no_reset_password=True)
+        .create(
+            [
+                {
+                    "name": f"Agent {i:03d}",
+                    "login": f"agent{i:03d}",
+                    "email": f"agent{i:03d}@example.com",
+                    "tz": TIMEZONES[i % len(TIMEZONES)],
+                    "lang": "fr_FR" if i % 3 == 0 else "en_US",
+                    "group_ids": [
+                        (4, env.ref("base.group_user").id),
+                        (4, env.ref("customer_portfolio.group_portfolio_agent").id),
+                    ],
+                }
+                for i in range(AGENTS)
+            ]
+        )
+    )
+    portfolios = env["customer.portfolio"].create(
+        [
+            {
+                "name": f"Book {agent.name}",
+                "agent_id": agent.id,
+                "hotline_phone": "+1 555 0100",
+            }
+            for agent in agents
+        ]
+    )
+    # 5 segments: the 3 shipped ones (by tier) and two before them
+    env["customer.segment"].create(
+        [
+            {"name": "Seniors", "sequence": 1, "domain": "[('age', '>=', 70)]"},
+            {
+                "name": "Young families",
+                "sequence": 2,
+                "domain": "[('lifecycle_stage', '=', 'young_family')]",
+                "is_target": True,
+            },
+        ]
+    )
+    segments = env["customer.segment"].search([], order="sequence, id")
+    us = env.ref("base.us")
+    states = env["res.country.state"].search([("country_id", "=", us.id)], limit=20)
+    risk_state, other_states = states[0], states[1:]
+    Area = env["customer.location.risk"]
+    # the area the benchmark activates: inactive for now
+    Area.create(
+        {
+            "name": "Bench quake",
+            "active": False,
+            "severity": "high",
+            "country_id": us.id,
+            "state_id": risk_state.id,
+            "date_start": day,
+        }
+    )
+    # 9 small areas in effect; one promotes the recovery loan
+    Area.create(
+        [
+            {
+                "name": f"Bench flood {k}",
+                "risk_type": "flood",
+                "severity": ("low", "medium", "high")[k % 3],
+                "city": f"Bench City {k}",
+                "date_start": day - timedelta(days=10),
+            }
+            for k in range(1, 10)
+        ]
+    ).filtered(lambda area: area.city != "Bench City 1").promoted_template_ids = False
+    env.flush_all()
+    cr.commit()
+    print(f"  ORM setup: {time.time() - started:.1f}s", flush=True)
+
+    started = time.time()
+    params = {
+        "n": size,
+        "day": day,
+        "month": day.month,
+        "mday": day.day,
+        "bday_step": size // BIRTHDAYS,
+        "anniv_step": size // ANNIVERSARIES,
+        "risk_step": max(size // RISK_CLIENTS, 1),
+        "city_step": size // (9 * RISK_CITY_CLIENTS),
+        "portfolio_ids": portfolios.ids,
+        "agent_ids": portfolios.agent_id.ids,
+        "risk_state": risk_state.id,
+        "other_states": other_states.ids,
+        "country": us.id,
+        "tzs": TIMEZONES,
+        "currency": company.currency_id.id,
+        "uid": env.uid,
+        "today": date.today(),
+        "segments": segments.ids,
+        "target_segments": segments.filtered("is_target").ids,
+    }
+    # bulk load: no index maintenance row by row, no foreign key triggers
+    cr.execute(
+        """SELECT indexname, indexdef FROM pg_indexes
+            WHERE tablename IN ('res_partner', 'customer_income_record',
+                                'customer_life_event', 'customer_offer')
+              AND indexname NOT IN (SELECT conname FROM pg_constraint)"""
+    )
+    indexes = cr.fetchall()
+    for name, _definition in indexes:
+        cr.execute(f'DROP INDEX "{name}"')
+    cr.execute("SET session_replication_role = replica")
+    for label, query in BUILD_SQL:
+        t0 = time.time()
+        cr.execute(query, params)
+        print(f"  {label}: {time.time() - t0:.1f}s", flush=True)
+    cr.execute("SET session_replication_role = DEFAULT")
+    t0 = time.time()
+    cr.execute("SET maintenance_work_mem = '256MB'")
+    for _name, definition in indexes:
+        cr.execute(definition)
+    print(f"  {len(indexes)} indexes rebuilt: {time.time() - t0:.1f}s", flush=True)
+    cr.commit()
+    # the 9 small areas match their clients (set-based, as in production)
+    Area.search([("is_current", "=", True)])._update_coverage()
+    env.flush_all()
+    cr.commit()
+    env["ir.config_parameter"].set_param("customer_portfolio.bench_built", size)
+    cr.commit()
+    cr._cnx.autocommit = True
+    cr.execute("VACUUM ANALYZE")
+    print(f"  SQL data + vacuum: {time.time() - started:.1f}s", flush=True)
+    cr.close()
+
+
+BUILD_SQL = [
+    (
+        "clients",
+        """
+        CREATE TEMPORARY TABLE bench_days AS
+        SELECT row_number() OVER (ORDER BY d) - 1 AS idx, d::date AS d
+          FROM generate_series('2000-01-01'::date, '2000-12-31', '1 day') d
+         WHERE (extract(month FROM d), extract(day FROM d)) <> (%(month)s, %(mday)s);
+        CREATE TEMPORARY TABLE bench_clients AS
+        SELECT g,
+               (SELECT max(id) FROM res_partner) + g AS id,
+               CASE WHEN g %% %(bday_step)s = 0 AND g / %(bday_step)s <= 300
+                    THEN make_date(1950 + g %% 50, %(month)s, %(mday)s)
+                    ELSE NULL END AS bday_today,
+               CASE WHEN g %% %(anniv_step)s = 1 AND g / %(anniv_step)s < 100
+                    THEN make_date(2000 + g %% 20, %(month)s, %(mday)s)
+                    ELSE NULL END AS since_today
+          FROM generate_series(1, %(n)s) g;
+        INSERT INTO res_partner (
+            id, name, complete_name, commercial_partner_id, type, active, is_company,
+            partner_share, employee, lang, tz, email, email_normalized,
+            country_id, state_id, city, zip, location_city_key, location_zip_key,
+            partner_latitude, partner_longitude,
+            portfolio_id, portfolio_agent_id, birthdate, birthday_month,
+            birthday_day, client_since, client_since_month, client_since_day,
+            client_tier, marital_status, children_count, children_count_manual,
+            is_retired, is_retired_manual, lifecycle_stage, lifecycle_stage_manual,
+            portfolio_opt_out, marital_status_manual_seq,
+            income_amount, income_currency_id, income_trend_pct, income_trend,
+            segment_id, is_target_client,
+            create_uid, create_date, write_uid, write_date)
+        SELECT c.id, 'Client ' || c.g, 'Client ' || c.g, c.id, 'contact', TRUE, FALSE,
+               TRUE, FALSE, CASE WHEN c.g %% 10 < 3 THEN 'fr_FR' ELSE 'en_US' END,
+               CASE WHEN c.g %% 5 = 4 THEN NULL
+                    ELSE (%(tzs)s::varchar[])[1 + c.g %% 4] END,
+               'client' || c.g || '@example.com', 'client' || c.g || '@example.com',
+               %(country)s,
+               CASE WHEN c.g %% %(risk_step)s = 0 THEN %(risk_state)s
+                    ELSE (%(other_states)s::int[])[1 + c.g %% 19] END,
+               city.name, lpad((c.g %% 99999)::text, 5, '0'), lower(city.name),
+               lpad((c.g %% 99999)::text, 5, '0'),
+               CASE WHEN c.g %% 4 = 0 THEN 25 + (c.g %% 2000) / 100.0 END,
+               CASE WHEN c.g %% 4 = 0 THEN -120 + (c.g %% 5000) / 100.0 END,
+               pf.id, pf.agent_id, birth.d, extract(month FROM birth.d),
+               extract(day FROM birth.d), since.d, extract(month FROM since.d),
+               extract(day FROM since.d),
+               attr.tier,
+               (ARRAY['single', 'married', 'partnership', 'divorced'])[1 + c.g %% 4],
+               c.g %% 3, c.g %% 3, FALSE, FALSE, attr.stage, FALSE, c.g %% 50 = 7, 0,
+               -- the income trend and the segment as the daily jobs left them
+               attr.a0, %(currency)s, round(100.0 * (attr.a0 - attr.a1) / attr.a1, 2),
+               CASE WHEN 100 * (attr.a0 - attr.a1) > 5 * attr.a1 THEN 'increasing'
+                    WHEN 100 * (attr.a0 - attr.a1) < -5 * attr.a1 THEN 'decreasing'
+                    ELSE 'stable' END,
+               seg.id, COALESCE(seg.id = ANY(%(target_segments)s), FALSE),
+               %(uid)s, now(), %(uid)s, now()
+          FROM bench_clients c
+          JOIN LATERAL (
+                SELECT CASE WHEN c.g %% 20 = 0 THEN 'vip'
+                            WHEN c.g %% 4 = 1 THEN 'premium'
+                            ELSE 'standard' END AS tier,
+                       (ARRAY['young_single', 'couple', 'young_family',
+                              'mature_family', 'empty_nest'])[1 + c.g %% 5] AS stage,
+                       -- the amounts of the two latest income records (see below)
+                       round((20000 + (c.g::bigint * 7919) %% 60000)
+                             * (180 + (c.g::bigint * 37) %% 41) / 200.0) AS a0,
+                       round((20000 + (c.g::bigint * 7919) %% 60000)
+                             * (180 + (c.g::bigint * 37 + 13) %% 41) / 200.0) AS a1
+               ) attr ON TRUE
+          JOIN LATERAL (
+                SELECT (%(portfolio_ids)s::int[])[1 + c.g %% 200] AS id,
+                       (%(agent_ids)s::int[])[1 + c.g %% 200] AS agent_id
+               ) pf ON TRUE
+          JOIN LATERAL (
+                SELECT CASE
+                    WHEN c.g %% %(city_step)s = 3 AND c.g / %(city_step)s < 450
+                    THEN 'Bench City ' || (1 + (c.g / %(city_step)s) %% 9)
+                    ELSE 'Town ' || (c.g %% 50) END AS name
+               ) city ON TRUE
+          JOIN LATERAL (
+                SELECT COALESCE(c.bday_today, make_date(
+                           CASE WHEN (extract(month FROM bd.d), extract(day FROM bd.d))
+                                     = (2, 29) THEN 1948 + 4 * (c.g %% 14)
+                                ELSE 1940 + c.g %% 66 END,
+                           extract(month FROM bd.d)::int,
+                           extract(day FROM bd.d)::int)) AS d
+                  FROM bench_days bd WHERE bd.idx = (c.g::bigint * 7919) %% 365
+               ) birth ON TRUE
+          JOIN LATERAL (
+                SELECT COALESCE(c.since_today, make_date(
+                           CASE WHEN (extract(month FROM sd.d), extract(day FROM sd.d))
+                                     = (2, 29) THEN 2000 + 4 * (c.g %% 6)
+                                ELSE 2000 + c.g %% 24 END,
+                           extract(month FROM sd.d)::int,
+                           extract(day FROM sd.d)::int)) AS d
+                  FROM bench_days sd WHERE sd.idx = (c.g::bigint * 104729 + 17) %% 365
+               ) since ON TRUE
+          -- 1 in 100 clients changed since the last segment recompute
+          LEFT JOIN LATERAL (
+                SELECT (%(segments)s::int[])[CASE
+                    WHEN birth.d <= %(today)s::date - interval '70 years' THEN 1
+                    WHEN attr.stage = 'young_family' THEN 2
+                    WHEN attr.tier = 'vip' THEN 3
+                    WHEN attr.tier = 'premium' THEN 4
+                    ELSE 5 END] AS id
+                WHERE c.g %% 100 <> 0
+               ) seg ON TRUE;
+        SELECT setval('res_partner_id_seq', (SELECT max(id) FROM res_partner));
+        """,
+    ),
+    (
+        "income records (4 per client)",
+        """
+        INSERT INTO customer_income_record (
+            partner_id, date, amount, currency_id, company_id,
+            create_uid, create_date, write_uid, write_date)
+        SELECT c.id, %(day)s::date - 90 * k - c.g %% 60,
+               round((20000 + (c.g::bigint * 7919) %% 60000)
+                     * (180 + (c.g::bigint * 37 + k * 13) %% 41) / 200.0),
+               %(currency)s, 1,
+               %(uid)s, now(), %(uid)s, now()
+          FROM bench_clients c, generate_series(0, 3) k
+        """,
+    ),
+    (
+        "life events (5 percent)",
+        """
+        INSERT INTO customer_life_event (
+            partner_id, date, event_type, company_id,
+            create_uid, create_date, write_uid, write_date)
+        SELECT c.id, %(day)s::date - 30 - c.g %% 700,
+               (ARRAY['marriage', 'birth_of_child', 'new_job', 'relocation',
+                      'vehicle_purchase', 'home_purchase', 'retirement',
+                      'divorce'])[1 + (c.g / 20) %% 8],
+               1, %(uid)s, now(), %(uid)s, now()
+          FROM bench_clients c WHERE c.g %% 20 = 7
+        """,
+    ),
+    (
+        "past offers (history, due, open)",
+        """
+        INSERT INTO customer_offer (
+            partner_id, template_id, occasion_key, offer_category, portfolio_id,
+            agent_id, company_id, state, date_start, date_end, interest_rate,
+            acceptance_rate, create_uid, create_date, write_uid, write_date)
+        SELECT p.id, t.id, o.key, t.offer_category, p.portfolio_id,
+               p.portfolio_agent_id, 1, o.state, o.date_end - 1, o.date_end,
+               t.interest_rate, CASE WHEN o.state = 'accepted' THEN 100 ELSE 0 END,
+               %(uid)s, now(), %(uid)s, now()
+          FROM bench_clients c
+          JOIN res_partner p ON p.id = c.id
+          JOIN LATERAL (
+                SELECT 'bench-history' AS key,
+                       (ARRAY['expired', 'accepted', 'declined'])[1 + c.g %% 3]
+                           AS state,
+                       %(day)s::date - 100 - c.g %% 200 AS date_end
+                 WHERE c.g %% 10 = 0
+                UNION ALL
+                SELECT 'bench-due', 'sent', %(day)s::date - 2
+                 WHERE c.g %% (%(n)s / 1000) = 5
+                UNION ALL
+                SELECT 'bench-open', 'sent', %(day)s::date + 20
+                 WHERE c.g %% 100 = 9
+               ) o ON TRUE
+          JOIN customer_offer_template t
+            ON t.id = (SELECT res_id FROM ir_model_data
+                        WHERE module = 'customer_portfolio'
+                          AND name = 'offer_template_anniversary')
+        """,
+    ),
+    (
+        "blacklist",
+        """
+        INSERT INTO mail_blacklist (email, active, create_uid, create_date,
+                                    write_uid, write_date)
+        SELECT 'client' || g || '@example.com', TRUE, %(uid)s, now(), %(uid)s, now()
+          FROM generate_series(11, %(n)s, %(n)s / 100) g
+        """,
+    ),
+]
+
+
+# ----------------------------------------------------------------------------
+# The measured steps
+# ----------------------------------------------------------------------------
+
+
+PROFILE = {}
+
+
+def measure(env, func):
+    """Run ``func`` and return (result, wall seconds, queries issued).
+
+    With ``--profile DIR`` (and pyinstrument importable), the call is profiled
+    and the report written in DIR.
+    """
+    profiler = None
+    if PROFILE.get("dir"):
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.005)
+        profiler.start()
+    env.flush_all()
+    queries = query_count()
+    started = time.perf_counter()
+    result = func()
+    env.flush_all()
+    wall = time.perf_counter() - started
+    if profiler:
+        profiler.stop()
+        name = f"{PROFILE['step']}-{PROFILE.setdefault('n', 0)}.txt"
+        PROFILE["n"] += 1
+        with open(os.path.join(PROFILE["dir"], name), "w", encoding="utf-8") as out:
+            out.write(profiler.output_text(unicode=True, show_all=False))
+    return result, wall, query_count() - queries
+
+
+def count(env, table, where="TRUE"):
+    env.cr.execute(f"SELECT count(*) FROM {table} WHERE {where}")
+    return env.cr.fetchone()[0]
+
+
+def step_offers(env):
+    from odoo.fields import Domain
+
+    Offer = env["customer.offer"]
+    Partner = env["res.partner"]
+    day = bench_day(env)
+    # the birthday selection: its plan and its time
+    job = next(j for j in Offer._get_offer_jobs(day) if j["key"].startswith("birthday"))
+    query = Partner._search(job["domain"] & Domain("id", ">", 0), order="id")
+    env.cr.execute(
+        "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + query.select().code,
+        query.select().params,
+    )
+    plan = "\n".join(row[0] for row in env.cr.fetchall())
+    timings = []
+    for _i in range(3):
+        started = time.perf_counter()
+        selected = Partner.search(job["domain"])
+        timings.append(time.perf_counter() - started)
+    before = {
+        "mail": count(env, "mail_mail"),
+        "activity": count(env, "mail_activity"),
+    }
+    offers, wall, queries = measure(env, lambda: Offer.generate_offers(day))
+    return {
+        "rows": len(offers),
+        "wall": wall,
+        "queries": queries,
+        "detail": (
+            f"{len(offers)} offers, "
+            f"{count(env, 'mail_mail') - before['mail']} emails queued, "
+            f"{count(env, 'mail_activity') - before['activity']} activities"
+        ),
+        "selection": {
+            "rows": len(selected),
+            "first_ms": timings[0] * 1000,
+            "best_ms": min(timings) * 1000,
+            "plan": plan,
+        },
+    }
+
+
+def step_trend(env):
+    """Change the stable band (5 -> 7 %): every client's trend is recomputed."""
+    Partner = env["res.partner"]
+    clients = len(
+        env["customer.income.record"]._read_group([], ["partner_id"], ["__count"])
+    )
+    env["ir.config_parameter"].set_param("customer_portfolio.income_stable_band", 7)
+    before = count(env, "res_partner", "income_trend = 'stable'")
+    _res, wall, queries = measure(env, Partner._recompute_all_income_trends)
+    after = count(env, "res_partner", "income_trend = 'stable'")
+    _res, wall2, queries2 = measure(env, Partner._recompute_all_income_trends)
+    return {
+        "rows": clients,
+        "wall": wall,
+        "queries": queries,
+        "detail": f"band 5 -> 7 %: {after - before} clients turned stable; "
+        f"rerun (no change) {wall2:.1f} s, {queries2} queries",
+    }
+
+
+def step_risk(env):
+    area = (
+        env["customer.location.risk"]
+        .with_context(active_test=False)
+        .search([("name", "=", "Bench quake")])
+    )
+    _res, wall, queries = measure(env, lambda: area.write({"active": True}))
+    covered = count(
+        env, "customer_location_risk_partner_rel", f"risk_id = {int(area.id)}"
+    )
+    high = env["res.partner"].search_count([("location_risk_level", "=", "high")])
+    activities = count(env, "mail_activity", f"res_id = {int(area.id)}")
+    return {
+        "rows": covered,
+        "wall": wall,
+        "queries": queries,
+        "detail": f"{covered} clients covered, {high} at high risk, "
+        f"{activities} agent activities",
+    }
+
+
+def step_segments(env):
+    """The daily cron: 1 in 100 clients changed segment since the last run."""
+    Segment = env["customer.segment"]
+    clients = count(env, "res_partner", "portfolio_id IS NOT NULL")
+    changed, wall, queries = measure(env, Segment._recompute_segments)
+    _res, wall2, queries2 = measure(env, Segment._cron_recompute_segments)
+    return {
+        "rows": clients,
+        "wall": wall,
+        "queries": queries,
+        "detail": f"{changed} clients changed segment; the whole cron again "
+        f"(no change, and the target share snapshot) {wall2:.1f} s, "
+        f"{queries2} queries",
+    }
+
+
+def step_expiry(env):
+    Offer = env["customer.offer"]
+    # as the cron does it; its commit is skipped to keep the data for the next steps
+    expired, wall, queries = measure(env, Offer._expire_offers)
+    return {
+        "rows": len(expired),
+        "wall": wall,
+        "queries": queries,
+        "detail": f"{len(expired)} offers expired among "
+        f"{count(env, 'customer_offer')} offers",
+    }
+
+
+# ---- the naive ORM way: search all, filter in Python, write per record ------
+
+
+def naive_loop(env, records, process, budget, chunk=1000):
+    """Process ``records`` chunk by chunk until done or out of budget.
+
+    :return: (rows processed, wall seconds, queries)
+    """
+    queries = query_count()
+    started = time.perf_counter()
+    done = 0
+    for start in range(0, len(records), chunk):
+        batch = records[start : start + chunk]
+        for record in batch:
+            process(record)
+        done += len(batch)
+        env.flush_all()
+        batch.invalidate_recordset()
+        if time.perf_counter() - started > budget:
+            break
+    return done, time.perf_counter() - started, query_count() - queries
+
+
+def naive_search(env, model, domain):
+    """The naive part that does not depend on the budget: search everything."""
+    started = time.perf_counter()
+    records = env[model].search(domain, order="id")
+    return records, time.perf_counter() - started
+
+
+def step_offers_naive(env, budget):
+    day = bench_day(env)
+    Offer = env["customer.offer"]
+    templates = env["customer.offer.template"].search(
+        [("trigger", "in", ("birthday", "client_anniversary", "location_risk"))]
+    )
+    areas = env["customer.location.risk"].search([("is_current", "=", True)])
+    partners, search_time = naive_search(
+        env, "res.partner", [("portfolio_id", "!=", False)]
+    )
+
+    def process(partner):
+        if partner.portfolio_opt_out or partner.is_blacklisted:
+            return
+        for template in templates:
+            key = None
+            if template.trigger == "birthday" and partner.birthdate:
+                if (partner.birthdate.month, partner.birthdate.day) == (
+                    day.month,
+                    day.day,
+                ):
+                    key = f"birthday-{day.year}"
+            elif template.trigger == "client_anniversary" and partner.client_since:
+                since = partner.client_since
+                if (since.month, since.day) == (day.month, day.day) and since < day:
+                    key = f"anniversary-{day.year}"
+            elif template.trigger == "location_risk":
+                for area in partner.location_risk_ids & areas:
+                    if template in area.promoted_template_ids:
+                        key = f"risk-{area.id}"
+            if not key or partner.offer_ids.filtered(
+                lambda o, t=template, k=key: o.template_id == t and o.occasion_key == k
+            ):
+                continue
+            suppressed = partner.location_risk_ids.suppressed_category_ids
+            if template.offer_category in suppressed.mapped("code"):
+                continue
+            offer = Offer.create(
+                {
+                    "partner_id": partner.id,
+                    "template_id": template.id,
+                    "occasion_key": key,
+                    "date_start": day,
+                }
+            )
+            if template.mail_template_id:
+                template.mail_template_id.send_mail(offer.id)
+                offer.state = "sent"
+            if template.activity_type_id:
+                offer.activity_schedule(
+                    activity_type_id=template.activity_type_id.id,
+                    user_id=offer.agent_id.id,
+                    date_deadline=offer.date_end,
+                )
+
+    done, wall, queries = naive_loop(env, partners, process, budget)
+    return done, len(partners), wall + search_time, queries
+
+
+def step_trend_naive(env, budget):
+    band = 7
+    partners, search_time = naive_search(
+        env, "res.partner", [("income_record_ids", "!=", False)]
+    )
+
+    def process(partner):
+        records = partner.income_record_ids.sorted(lambda r: (r.date, r.id))
+        latest = records[-1]
+        vals = {
+            "income_amount": latest.amount,
+            "income_currency_id": latest.currency_id.id,
+            "income_trend": "unknown",
+            "income_trend_pct": 0.0,
+        }
+        if len(records) > 1 and records[-2].amount > 0:
+            previous = records[-2].amount
+            pct = 100 * (latest.amount - previous) / previous
+            vals["income_trend_pct"] = pct
+            vals["income_trend"] = (
+                "increasing"
+                if pct > band
+                else "decreasing"
+                if pct < -band
+                else "stable"
+            )
+        partner.write(vals)
+
+    done, wall, queries = naive_loop(env, partners, process, budget)
+    return done, len(partners), wall + search_time, queries
+
+
+def step_risk_naive(env, budget):
+    area = (
+        env["customer.location.risk"]
+        .with_context(active_test=False)
+        .search([("name", "=", "Bench quake")])
+    )
+    area.with_context(tracking_disable=True).sudo()._write({"active": True})
+    partners, search_time = naive_search(
+        env, "res.partner", [("portfolio_id", "!=", False)]
+    )
+    ranks = {"none": 0, "low": 1, "medium": 2, "high": 3}
+
+    def process(partner):
+        if partner.state_id == area.state_id and partner.country_id == area.country_id:
+            level = max(
+                [partner.location_risk_level, area.severity], key=ranks.__getitem__
+            )
+            partner.write(
+                {"location_risk_ids": [(4, area.id)], "location_risk_level": level}
+            )
+
+    done, wall, queries = naive_loop(env, partners, process, budget)
+    return done, len(partners), wall + search_time, queries
+
+
+def step_segments_naive(env, budget):
+    segments = list(env["customer.segment"]._get_valid_domains())
+    partners, search_time = naive_search(
+        env,
+        "res.partner",
+        [("portfolio_id", "!=", False)],
+    )
+
+    def process(partner):
+        for segment, domain in segments:
+            if partner.portfolio_id.company_id == segment.company_id and (
+                partner.filtered_domain(domain)
+            ):
+                partner.write(
+                    {"segment_id": segment.id, "is_target_client": segment.is_target}
+                )
+                return
+        partner.write({"segment_id": False, "is_target_client": False})
+
+    done, wall, queries = naive_loop(env, partners, process, budget)
+    return done, len(partners), wall + search_time, queries
+
+
+def step_expiry_naive(env, budget):
+    last_day = bench_day(env) - timedelta(days=1)
+    offers, search_time = naive_search(env, "customer.offer", [])
+
+    def process(offer):
+        if offer.state in ("draft", "sent") and offer.date_end < last_day:
+            offer.state = "expired"
+
+    done, wall, queries = naive_loop(env, offers, process, budget)
+    return done, len(offers), wall + search_time, queries
+
+
+def run_step(config, db, step, budget, profile=None):
+    """Run one step (fast or naive) in this process; print its figures as JSON."""
+    PROFILE.update(dir=profile, step=step)
+    _registry, cr, env = odoo_env(config, db)
+    baseline_rss = peak_rss_mb()
+    try:
+        if step.endswith("_naive"):
+            func = globals()[f"step_{step}"]
+            out = func(env, budget)
+            done, total, wall, queries = out[:4]
+            result = {
+                "done": done,
+                "total": total,
+                "wall": wall,
+                "queries": queries,
+                # linear in the rows scanned
+                "extrapolated": wall * total / done if done else None,
+            }
+        else:
+            result = globals()[f"step_{step}"](env)
+    finally:
+        cr.rollback()
+        cr.close()
+    result["rss"] = peak_rss_mb()
+    result["baseline_rss"] = baseline_rss
+    print("BENCH-RESULT " + json.dumps(result), flush=True)
+
+
+# ----------------------------------------------------------------------------
+# Orchestration (the parent process does not import Odoo)
+# ----------------------------------------------------------------------------
+
+
+def child(args, *extra):
+    cmd = [sys.executable, os.path.abspath(__file__), "--config", args.config, *extra]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    lines = proc.stdout.splitlines()
+    results = [line for line in lines if line.startswith("BENCH-RESULT ")]
+    for line in lines:
+        if not line.startswith("BENCH-RESULT "):
+            print(line)
+    if proc.returncode or (extra[0] == "--step" and not results):
+        sys.stderr.write(proc.stderr[-5000:])
+        raise SystemExit(f"{' '.join(extra)} failed ({proc.returncode})")
+    return json.loads(results[-1][len("BENCH-RESULT ") :]) if results else None
+
+
+def build(args, db, size):
+    built = subprocess.run(
+        [
+            "psql",
+            "-d",
+            db,
+            "-Atqc",
+            (
+                "SELECT value FROM ir_config_parameter"
+                " WHERE key = 'customer_portfolio.bench_built'"
+            ),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if args.reuse and built.stdout.strip() == str(size):
+        print(f"Reusing database {db}")
+        return
+    print(f"Building database {db} with {size} clients")
+    subprocess.run(["dropdb", "--if-exists", "--force", db], check=True)
+    started = time.time()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "odoo",
+            "-c",
+            args.config,
+            "-d",
+            db,
+            "-i",
+            "customer_portfolio",
+            "--stop-after-init",
+            "--log-level=warn",
+        ],
+        check=True,
+    )
+    print(f"  module installed: {time.time() - started:.1f}s", flush=True)
+    child(args, "--build", db, "--size", str(size))
+
+
+def fmt_rate(rows, wall):
+    return f"{rows / wall:,.0f}" if wall else "-"
+
+
+def run_size(args, size):
+    db = f"cp_bench_{size}"
+    build(args, db, size)
+    results = {}
+    for step in args.steps:
+        print(f"[{size}] {step} ...", flush=True)
+        profile = ["--profile", os.path.abspath(args.profile)] if args.profile else []
+        fast = child(args, "--step", step, "--db", db, *profile)
+        naive = None
+        if args.naive_budget > 0:
+            print(f"[{size}] {step} (naive, {args.naive_budget:.0f} s budget) ...")
+            naive = child(
+                args,
+                "--step",
+                f"{step}_naive",
+                "--db",
+                db,
+                "--budget",
+                str(args.naive_budget),
+            )
+        results[step] = (fast, naive)
+        print(f"[{size}] {step}: {json.dumps([fast, naive])}", flush=True)
+    if not args.keep:
+        subprocess.run(["dropdb", "--if-exists", "--force", db], check=True)
+    return results
+
+
+LABELS = {
+    "offers": "generate_offers (one day)",
+    "trend": "income trend, all clients (band change)",
+    "risk": "risk area activation",
+    "segments": "segment recompute, all clients (daily)",
+    "expiry": "offer expiry job",
+}
+
+
+def report(all_results):
+    out = []
+    for size, results in all_results.items():
+        out.append(f"\n### {size:,} clients\n")
+        out.append(
+            "| Job | Rows | Wall (s) | Rows/s | Queries | Peak RSS (MB) "
+            "| Naive way (s) | Speed-up |"
+        )
+        out.append("|---|---:|---:|---:|---:|---:|---|---:|")
+        for step, (fast, naive) in results.items():
+            naive_txt, ratio = "-", "-"
+            if naive:
+                if naive["done"] < naive["total"]:
+                    naive_txt = (
+                        f"{naive['extrapolated']:,.0f} (extrapolated from "
+                        f"{naive['done']:,} of {naive['total']:,} rows in "
+                        f"{naive['wall']:.0f} s)"
+                    )
+                else:
+                    naive_txt = f"{naive['wall']:.1f} (all {naive['total']:,} rows)"
+                ratio = f"{naive['extrapolated'] / fast['wall']:,.0f}×"
+            out.append(
+                f"| {LABELS[step]} | {fast['rows']:,} | {fast['wall']:.2f} | "
+                f"{fmt_rate(fast['rows'], fast['wall'])} | {fast['queries']:,} | "
+                f"{fast['rss']:.0f} | {naive_txt} | {ratio} |"
+            )
+        out.append("")
+        for step, (fast, _naive) in results.items():
+            out.append(f"- {LABELS[step]}: {fast['detail']}")
+        sel = results.get("offers", (None,))[0]
+        if sel:
+            s = sel["selection"]
+            out.append(
+                f"- birthday selection: {s['rows']} clients, "
+                f"{s['first_ms']:.1f} ms first run, {s['best_ms']:.1f} ms best of 3"
+            )
+            out.append("\n```\n" + s["plan"] + "\n```")
+    daily = {
+        size: sum(r[step][0]["wall"] for step in ("offers", "expiry") if step in r)
+        for size, r in all_results.items()
+    }
+    if len(daily) > 1:
+        small, large = min(daily), max(daily)
+        out.append(
+            f"\nDaily run (offers + expiry): {daily[small]:.1f} s on {small:,} "
+            f"clients, {daily[large]:.1f} s on {large:,} clients: "
+            f"ratio {daily[large] / daily[small]:.2f} (same {BIRTHDAYS} birthdays)."
+        )
+    return "\n".join(out)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--config", required=True, help="Odoo configuration file")
+    parser.add_argument(
+        "--sizes", default="100000,1000000", help="comma-separated client counts"
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="reuse a built database (implies --keep)"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the databases")
+    parser.add_argument(
+        "--steps", default=",".join(STEPS), help=f"among {','.join(STEPS)}"
+    )
+    parser.add_argument(
+        "--naive-budget",
+        type=float,
+        default=60,
+        help="seconds given to each naive run (0: skip them)",
+    )
+    parser.add_argument(
+        "--profile", metavar="DIR", help="write a pyinstrument profile of each job"
+    )
+    parser.add_argument("--build", metavar="DB", help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--step", help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--budget", type=float, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.build:
+        return run_build(args.config, args.build, args.size)
+    if args.step:
+        return run_step(args.config, args.db, args.step, args.budget, args.profile)
+    args.keep = args.keep or args.reuse
+    args.steps = [s for s in args.steps.split(",") if s]
+    all_results = {}
+    for size in (int(s) for s in args.sizes.split(",")):
+        all_results[size] = run_size(args, size)
+    print(report(all_results))
+
+
+if __name__ == "__main__":
+    main()
