@@ -3,20 +3,12 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.fields import Domain
 
-from .res_partner import month_day_domain, occasion_date
+from .res_partner import month_day_domain, next_occurrence
 
 OCCASION_DAYS = 7
 OFFER_EXPIRY_DAYS = 3
 NEWS_DAYS = 30
 NEW_RISK_DAYS = 7
-
-
-def next_occurrence(day, today):
-    """The first yearly occurrence of ``day`` on or after ``today``."""
-    this_year = occasion_date(day.month, day.day, today.year)
-    if this_year >= today:
-        return this_year
-    return occasion_date(day.month, day.day, today.year + 1)
 
 
 class CustomerPortfolioToday(models.TransientModel):

@@ -64,6 +64,14 @@ def occasion_date(month, day, year):
         return fields.Date.to_date(f"{year:04d}-{month:02d}-28")
 
 
+def next_occurrence(day, today):
+    """The first yearly occurrence of ``day`` on or after ``today``."""
+    this_year = occasion_date(day.month, day.day, today.year)
+    if this_year >= today:
+        return this_year
+    return occasion_date(day.month, day.day, today.year + 1)
+
+
 def month_day_domain(month_field, day_field, date_from, date_to):
     """Domain matching a yearly (month, day) that falls between two dates.
 
@@ -378,10 +386,7 @@ class ResPartner(models.Model):
             if not partner.birthdate:
                 partner.days_to_birthday = -1
                 continue
-            month, day = partner.birthdate.month, partner.birthdate.day
-            next_birthday = occasion_date(month, day, today.year)
-            if next_birthday < today:
-                next_birthday = occasion_date(month, day, today.year + 1)
+            next_birthday = next_occurrence(partner.birthdate, today)
             partner.days_to_birthday = (next_birthday - today).days
 
     def _search_days_to_birthday(self, operator, value):
