@@ -31,6 +31,10 @@ function pick(fieldSelector, label) {
             trigger: `.o_select_menu_menu .o_select_menu_item:contains('${label}')`,
             run: "click",
         },
+        {
+            content: `${label} is picked`,
+            trigger: `${fieldSelector} .o_select_menu_toggler:value(${label})`,
+        },
     ];
 }
 
