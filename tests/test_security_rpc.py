@@ -1,6 +1,6 @@
 """Access through the real web server: JSON-2 (API keys) and JSON-RPC (sessions)."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from http import HTTPStatus
 
 from odoo.tests import HttpCase, get_db_name, new_test_user, tagged
@@ -20,6 +20,12 @@ class TestSecurityRpc(HttpCase):
         cls.agent_b = new_test_user(cls.env, login="rpc_agent_b", groups=AGENT_GROUPS)
         cls.manager = new_test_user(cls.env, login="rpc_manager", groups=MANAGER_GROUPS)
         cls.plain = new_test_user(cls.env, login="rpc_plain", groups="base.group_user")
+        # a back-office user who edits contacts, with no portfolio rights
+        cls.clerk = new_test_user(
+            cls.env,
+            login="rpc_clerk",
+            groups="base.group_user,base.group_partner_manager",
+        )
         cls.portal = new_test_user(
             cls.env, login="rpc_portal", groups="base.group_portal"
         )
@@ -45,7 +51,14 @@ class TestSecurityRpc(HttpCase):
                 name="test",
                 expiration_date=datetime.now() + timedelta(days=1),
             )
-            for user in (cls.agent_a, cls.manager, cls.plain, cls.portal)
+            for user in (
+                cls.agent_a,
+                cls.agent_b,
+                cls.manager,
+                cls.plain,
+                cls.clerk,
+                cls.portal,
+            )
         }
 
     def json2(self, login, model, method, **params):
@@ -227,3 +240,83 @@ class TestSecurityRpc(HttpCase):
             {"Marital Status", "Children", "Client Tier"} & chatter_fields("rpc_plain")
         )
         self.assertIn("Client Tier", chatter_fields("rpc_manager"))
+
+    def _chatter(self, login, thread):
+        """The text of the messages the chatter shows ``login`` on ``thread``."""
+        self.authenticate(login, login)
+        data = self.make_jsonrpc_request(
+            "/mail/thread/messages",
+            {"thread_model": thread._name, "thread_id": thread.id},
+        )
+        return " ".join(
+            str(message["body"]) for message in data["data"]["mail.message"]
+        )
+
+    def _activity_ids(self, login, thread):
+        status, rows = self.json2(
+            login, "mail.activity", "search_read",
+            domain=[("res_model", "=", thread._name), ("res_id", "=", thread.id)],
+            fields=["summary", "note"],
+        )  # fmt: skip
+        self.assertEqual(status, HTTPStatus.OK, rows)
+        return [row["id"] for row in rows]
+
+    def test_register_activities_stay_with_the_book(self):
+        """The income review planned on a client, and the message left when it
+        is done, are for the agent and the manager, not for anyone who can open
+        the contact."""
+        review = self.env.ref("customer_portfolio.mail_activity_type_income_review")
+        activity = self.client_b.activity_ids.filtered(
+            lambda act: act.activity_type_id == review
+        )
+        self.assertEqual(activity.user_id, self.agent_b)
+        self.assertEqual(self._activity_ids("rpc_clerk", self.client_b), [])
+        self.assertEqual(self._activity_ids("rpc_agent_a", self.client_b), [])
+        self.assertEqual(self._activity_ids("rpc_agent_b", self.client_b), activity.ids)
+        self.assertEqual(self._activity_ids("rpc_manager", self.client_b), activity.ids)
+        self.assertDenied(
+            *self.json2(
+                "rpc_clerk", "mail.activity", "read", ids=activity.ids, fields=["note"]
+            )
+        )
+        status, rows = self.json2(
+            "rpc_clerk", "res.partner", "read",
+            ids=self.client_b.ids, fields=["activity_ids", "activity_state"],
+        )  # fmt: skip
+        self.assertEqual(status, HTTPStatus.OK, rows)
+        self.assertEqual(
+            (rows[0]["activity_ids"], rows[0]["activity_state"]), ([], False)
+        )
+        # an activity of their own on the contact stays theirs
+        todo = self.client_b.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=self.clerk.id
+        )
+        self.assertEqual(self._activity_ids("rpc_clerk", self.client_b), todo.ids)
+
+        self.client_b.message_post(body="Met at the fair", subtype_xmlid="mail.mt_note")
+        activity.with_user(self.agent_b).action_feedback(feedback="Lost her job")
+        for login in ("rpc_plain", "rpc_clerk"):
+            chatter = self._chatter(login, self.client_b)
+            self.assertIn("Met at the fair", chatter)
+            self.assertNotIn("Lost her job", chatter)
+        self.assertIn("Lost her job", self._chatter("rpc_agent_b", self.client_b))
+        self.assertIn("Lost her job", self._chatter("rpc_manager", self.client_b))
+
+    def test_risk_area_activity_is_for_its_agent(self):
+        """The activity listing an agent's clients in a risk area, and its done
+        message, are not shown to the other agents, who read the area too."""
+        self.client_b.city = "Quake Town"
+        area = self.env["customer.location.risk"].create(
+            {"name": "Quake", "city": "Quake Town", "date_start": date.today()}
+        )
+        activity = self.env["mail.activity"].search(
+            [("res_model", "=", area._name), ("res_id", "=", area.id)]
+        )
+        self.assertEqual(activity.user_id, self.agent_b)
+        self.assertIn("RPC Client B", str(activity.note))
+        self.assertEqual(self._activity_ids("rpc_agent_a", area), [])
+        self.assertEqual(self._activity_ids("rpc_agent_b", area), activity.ids)
+        self.assertEqual(self._activity_ids("rpc_manager", area), activity.ids)
+        activity.with_user(self.agent_b).action_feedback(feedback="Called them all")
+        self.assertNotIn("Called them all", self._chatter("rpc_agent_a", area))
+        self.assertIn("Called them all", self._chatter("rpc_manager", area))
