@@ -6,6 +6,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
+from odoo.service.model import retrying
 from odoo.tools import SQL
 from odoo.tools.misc import remove_accents
 
@@ -249,12 +250,17 @@ class CustomerLocationRisk(models.Model):
 
     @api.model
     def _cron_update_location_risks(self):
-        """Start the areas whose period begins today, stop those that ended."""
+        """Start the areas whose period begins today, stop those that ended.
+
+        An area edited, or a client moving, at the same time makes the area's
+        update fail with a serialization error: it is retried, as Odoo retries
+        requests.
+        """
         areas = self._get_areas_to_update()
         cron = self.env["ir.cron"]
         cron._commit_progress(remaining=len(areas))
         for area in areas:
-            area._update_coverage()
+            retrying(area._update_coverage, self.env)
             if not cron._commit_progress(1):
                 break
 
@@ -360,7 +366,9 @@ class CustomerLocationRisk(models.Model):
         """Add the clients the areas cover to the relation; return the new ones.
 
         ``partner_ids`` restricts the match to those clients (an address change);
-        by default every client is considered (an area change).
+        by default every client is considered (an area change). The rows go
+        in client order: two transactions matching the same clients wait for
+        each other instead of deadlocking.
         """
         if not self:
             return set()
@@ -383,7 +391,7 @@ class CustomerLocationRisk(models.Model):
             SQL(
                 """
                 INSERT INTO customer_location_risk_partner_rel (risk_id, partner_id)
-                %s
+                SELECT * FROM (%s) AS covered ORDER BY 2, 1
                 ON CONFLICT DO NOTHING
                 RETURNING partner_id
                 """,

@@ -6,6 +6,7 @@ import psycopg2
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
+from odoo.service.model import retrying
 from odoo.tools import SQL, ormcache
 
 _logger = logging.getLogger(__name__)
@@ -215,8 +216,12 @@ class CustomerSegment(models.Model):
 
     @api.model
     def _cron_recompute_segments(self):
-        """Daily: reassign clients to segments, then snapshot the target shares."""
-        self._recompute_segments()
+        """Daily: reassign clients to segments, then snapshot the target shares.
+
+        A user saving one of the clients meanwhile makes the recompute fail
+        with a serialization error: it is retried, as Odoo retries requests.
+        """
+        retrying(self._recompute_segments, self.env)
         self.env["customer.portfolio.snapshot"]._take_snapshot()
 
     @api.model
@@ -224,9 +229,10 @@ class CustomerSegment(models.Model):
         """Set the segment and target flag of clients (all of them by default).
 
         Segments are matched in order: one INSERT per segment puts its matching
-        clients not placed yet in a temporary table, then one UPDATE writes the
-        rows whose segment or target flag changes (a hash join, whatever the
-        number of clients) and another clears the clients no segment matches.
+        clients not placed yet in a temporary table, then one UPDATE locks, in
+        id order, and writes the rows whose segment or target flag changes (a
+        hash join, whatever the number of clients), including the clients no
+        segment matches any more.
 
         :return: the number of clients whose segment or target flag changed
         """
@@ -266,39 +272,39 @@ class CustomerSegment(models.Model):
                 )
             )
         cr.execute(SQL("ANALYZE customer_segment_match"))
-        cr.execute(
+        # the clients whose segment or target flag changes, locked in id order:
+        # two recomputes of the same clients queue up instead of deadlocking
+        rows = self.env.execute_query(
             SQL(
                 """
+                WITH changes AS (
+                    SELECT p.id, m.segment_id, COALESCE(m.is_target, FALSE) AS target
+                      FROM res_partner p
+                      LEFT JOIN customer_segment_match m ON m.partner_id = p.id
+                     WHERE %(restrict)s
+                       AND (p.segment_id IS DISTINCT FROM m.segment_id
+                            OR p.is_target_client
+                               IS DISTINCT FROM COALESCE(m.is_target, FALSE))
+                ),
+                locked AS (
+                    SELECT p.id FROM res_partner p
+                     WHERE p.id IN (SELECT id FROM changes)
+                     ORDER BY p.id
+                       FOR NO KEY UPDATE
+                )
                 UPDATE res_partner p
-                   SET segment_id = m.segment_id, is_target_client = m.is_target
-                  FROM customer_segment_match m
-                 WHERE p.id = m.partner_id
-                   AND (p.segment_id IS DISTINCT FROM m.segment_id
-                        OR p.is_target_client IS DISTINCT FROM m.is_target)
-                RETURNING p.id
-                """
-            )
-        )
-        changed_ids = [row[0] for row in cr.fetchall()]
-        cr.execute(
-            SQL(
-                """
-                UPDATE res_partner p
-                   SET segment_id = NULL, is_target_client = FALSE
-                 WHERE (p.segment_id IS NOT NULL OR p.is_target_client)
-                   AND %(restrict)s
-                   AND NOT EXISTS (
-                       SELECT 1 FROM customer_segment_match m
-                        WHERE m.partner_id = p.id
-                   )
-                RETURNING p.id
+                   SET segment_id = changes.segment_id,
+                       is_target_client = changes.target
+                  FROM changes
+                 WHERE p.id = changes.id AND p.id IN (SELECT id FROM locked)
+             RETURNING p.id
                 """,
                 restrict=SQL("p.id = ANY(%s)", partners.ids)
                 if partners is not None
                 else SQL("TRUE"),
             )
         )
-        changed_ids += [row[0] for row in cr.fetchall()]
+        changed_ids = [partner_id for (partner_id,) in rows]
         cr.execute(SQL("DROP TABLE customer_segment_match"))
         self._notify_segment_change(Partner.browse(changed_ids))
         _logger.info("Segments recomputed: %s client(s) changed", len(changed_ids))

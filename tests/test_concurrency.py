@@ -1,8 +1,10 @@
 """Concurrent transactions on the same clients, on real cursors."""
 
+from unittest.mock import patch
+
 import psycopg2.errors
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, fields
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
@@ -61,3 +63,110 @@ class TestIncomeTrendConcurrency(TransactionCase):
             partner = env2["res.partner"].browse(self.partner_id)
             self.assertEqual(partner.income_trend, "decreasing")
             self.assertEqual(partner.income_trend_pct, -50)
+
+
+@tagged("post_install", "-at_install")
+class TestDailyJobsConcurrency(TransactionCase):
+    """A daily job runs while a user saves the records it rewrites."""
+
+    def setUp(self):
+        super().setUp()
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            portfolio = env["customer.portfolio"].create(
+                {"name": "Busy book", "agent_id": env.ref("base.user_admin").id}
+            )
+            partner = env["res.partner"].create(
+                {
+                    "name": "Busy client",
+                    "portfolio_id": portfolio.id,
+                    "client_tier": "vip",
+                    "city": "Shaky Town",
+                }
+            )
+            area = env["customer.location.risk"].create(
+                {
+                    "name": "Quake",
+                    "city": "Shaky Town",
+                    "date_start": fields.Date.context_today(partner),
+                }
+            )
+            self.assertEqual(partner.location_risk_ids, area)
+            self.portfolio_id, self.partner_id, self.area_id = (
+                portfolio.id,
+                partner.id,
+                area.id,
+            )
+        self.addCleanup(self._cleanup)
+
+    def _cleanup(self):
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            env["customer.location.risk"].browse(self.area_id).unlink()
+            env["res.partner"].browse(self.partner_id).unlink()
+            env["customer.portfolio"].browse(self.portfolio_id).unlink()
+
+    def _env(self, cr):
+        return api.Environment(cr, SUPERUSER_ID, {})
+
+    def test_segment_job_retries_after_a_concurrent_save(self):
+        with self.registry.cursor() as cr:
+            # a segment left stale, e.g. by a tier imported in SQL
+            cr.execute(
+                "UPDATE res_partner SET segment_id = NULL WHERE id = %s",
+                [self.partner_id],
+            )
+        with self.registry.cursor() as job_cr:
+            job_cr.execute("SELECT 1")  # the job's snapshot
+            with self.registry.cursor() as user_cr:
+                self._env(user_cr)["res.partner"].browse(self.partner_id).phone = "+1"
+            env = self._env(job_cr)
+            with mute_logger("odoo.service.model"):
+                env["customer.segment"]._cron_recompute_segments()
+            partner = env["res.partner"].browse(self.partner_id)
+            self.assertEqual(
+                partner.segment_id, env.ref("customer_portfolio.customer_segment_vip")
+            )
+            self.assertEqual(partner.phone, "+1")
+            job_cr.rollback()
+
+    def test_risk_job_retries_after_a_concurrent_edit(self):
+        with self.registry.cursor() as cr:
+            # an area whose period starts today, not started yet
+            cr.execute(
+                "UPDATE customer_location_risk SET is_current = FALSE WHERE id = %s",
+                [self.area_id],
+            )
+            cr.execute(
+                "DELETE FROM customer_location_risk_partner_rel WHERE risk_id = %s",
+                [self.area_id],
+            )
+        Risk = self.registry["customer.location.risk"]
+        update_coverage = Risk._update_coverage
+        edits = []
+
+        def update_during_an_edit(areas, *args, **kwargs):
+            # the job commits its progress between areas: a manager renames
+            # the area just after the job took its snapshot for this one
+            if not edits:
+                areas.env.cr.execute("SELECT 1")
+                with self.registry.cursor() as user_cr:
+                    self._env(user_cr)["customer.location.risk"].browse(
+                        self.area_id
+                    ).name = "Quake, confirmed"
+                edits.append(areas.id)
+            return update_coverage(areas, *args, **kwargs)
+
+        with (
+            self.registry.cursor() as job_cr,
+            patch.object(Risk, "_update_coverage", update_during_an_edit),
+            mute_logger("odoo.service.model"),
+        ):
+            env = self._env(job_cr)
+            env["customer.location.risk"]._cron_update_location_risks()
+            area = env["customer.location.risk"].browse(self.area_id)
+            self.assertEqual(edits, [area.id])
+            self.assertTrue(area.is_current)
+            self.assertEqual(area.name, "Quake, confirmed")
+            partner = env["res.partner"].browse(self.partner_id)
+            self.assertEqual(partner.location_risk_ids, area)

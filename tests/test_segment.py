@@ -106,7 +106,10 @@ class TestSegmentAssignment(SegmentCommon):
         self.assertEqual(action["params"]["type"], "success")
         self.assertEqual(self.client_a.segment_id, north)
         self.portfolio_a.name = "South"
-        self.env["customer.segment"]._cron_recompute_segments()
+        self.patch(self.env.registry, "ready", True)
+        cron = self.env.ref("customer_portfolio.ir_cron_recompute_segments")
+        with self.enter_registry_test_mode():
+            cron.sudo().method_direct_trigger()
         self.assertFalse(self.client_a.segment_id)
 
     def test_new_client_from_portfolio_segmented(self):
