@@ -13,6 +13,9 @@ _logger = logging.getLogger(__name__)
 
 # Changing one of these makes a client enter or leave every segment's scope.
 SEGMENT_SCOPE_FIELDS = {"portfolio_id", "active"}
+# Above this many clients, a change of segments reassigns them in the segment
+# job, started at once, not in the manager's request, which could time out.
+SYNC_RECOMPUTE_LIMIT = 50000
 
 
 class CustomerSegment(models.Model):
@@ -125,20 +128,24 @@ class CustomerSegment(models.Model):
         return result
 
     def action_recompute_segments(self):
-        """Reassign every client to its segment now (managers)."""
+        """Reassign every client to its segment (managers): at once, or on a
+        large base through the segment job, started now."""
         self.check_access("write")
-        changed = self._recompute_segments()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
+        if self._is_large_base():
+            params = {"type": "info", "message": self._recompute_segments_later()}
+        else:
+            params = {
                 "type": "success",
                 "message": self.env._(
                     "Segments recomputed: %(count)s client(s) changed segment.",
-                    count=changed,
+                    count=self._recompute_segments(),
                 ),
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
+            }
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": params,
         }
 
     def action_open_clients(self):
@@ -194,7 +201,36 @@ class CustomerSegment(models.Model):
 
     def _segments_changed(self):
         self.env.registry.clear_cache()
-        self._recompute_segments()
+        if self._is_large_base():
+            # a save returns no action: the notification goes through the bus
+            self.env.user._bus_send(
+                "simple_notification",
+                {"type": "info", "message": self._recompute_segments_later()},
+            )
+        else:
+            self._recompute_segments()
+
+    @api.model
+    def _is_large_base(self):
+        """Whether reassigning the clients is a job for the background."""
+        self.env["res.partner"].flush_model(["portfolio_id"])
+        [(count,)] = self.env.execute_query(
+            SQL(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM res_partner"
+                " WHERE portfolio_id IS NOT NULL LIMIT %s) AS clients",
+                SYNC_RECOMPUTE_LIMIT + 1,
+            )
+        )
+        return count > SYNC_RECOMPUTE_LIMIT
+
+    @api.model
+    def _recompute_segments_later(self):
+        """Start the segment job now; return the message telling the user so."""
+        self.env.ref("customer_portfolio.ir_cron_recompute_segments").sudo()._trigger()
+        return self.env._(
+            "The clients are being reassigned to the segments in the background; "
+            "the counts update within a few minutes."
+        )
 
     @ormcache()
     def _get_segment_trigger_fields(self):

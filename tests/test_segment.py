@@ -4,6 +4,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 
+from ..models import customer_segment
 from .common import AGENT_GROUPS, PortfolioCommon
 
 
@@ -111,6 +112,44 @@ class TestSegmentAssignment(SegmentCommon):
         with self.enter_registry_test_mode():
             cron.sudo().method_direct_trigger()
         self.assertFalse(self.client_a.segment_id)
+
+    def test_large_base_reassigned_in_the_background(self):
+        """On a large base, a segment change starts the segment job instead of
+        holding the manager's request, and says so."""
+        self.patch(customer_segment, "SYNC_RECOMPUTE_LIMIT", 1)
+        self.patch(self.env.registry, "ready", True)
+        cron = self.env.ref("customer_portfolio.ir_cron_recompute_segments")
+        Trigger = self.env["ir.cron.trigger"]
+        triggers = Trigger.search([("cron_id", "=", cron.id)])
+        north = (
+            self.env["customer.segment"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "name": "North",
+                    "sequence": 1,
+                    "domain": f"[('portfolio_id', '=', {self.portfolio_a.id})]",
+                    "is_target": True,
+                }
+            )
+        )
+        self.assertFalse(self.client_a.segment_id)
+        self.assertTrue(Trigger.search([("cron_id", "=", cron.id)]) - triggers)
+        self.env.cr.precommit.run()  # the bus sends on commit
+        self.assertTrue(
+            self.env["bus.bus"].search(
+                [
+                    ("channel", "like", f'"res.partner",{self.manager.partner_id.id}]'),
+                    ("message", "like", "simple_notification"),
+                ]
+            )
+        )
+        action = north.with_user(self.manager).action_recompute_segments()
+        self.assertEqual(action["params"]["type"], "info")
+        self.assertFalse(self.client_a.segment_id)
+        with self.enter_registry_test_mode():
+            cron.sudo().method_direct_trigger()
+        self.assertEqual(self.client_a.segment_id, north)
 
     def test_new_client_from_portfolio_segmented(self):
         client = (
