@@ -1,3 +1,4 @@
+import logging
 import re
 from collections import defaultdict
 
@@ -9,6 +10,8 @@ from odoo.fields import Domain
 from odoo.service.model import retrying
 from odoo.tools import SQL
 from odoo.tools.misc import remove_accents
+
+_logger = logging.getLogger(__name__)
 
 SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3}
 # Mean Earth radius (km), and the length of one degree of latitude (km)
@@ -254,13 +257,18 @@ class CustomerLocationRisk(models.Model):
 
         An area edited, or a client moving, at the same time makes the area's
         update fail with a serialization error: it is retried, as Odoo retries
-        requests.
+        requests. An area that fails otherwise is logged and left due for the
+        next run; the others go on.
         """
         areas = self._get_areas_to_update()
         cron = self.env["ir.cron"]
         cron._commit_progress(remaining=len(areas))
         for area in areas:
-            retrying(area._update_coverage, self.env)
+            try:
+                retrying(area._update_coverage, self.env)
+            except Exception:
+                self.env.cr.rollback()
+                _logger.exception("Risk area %s could not be updated", area.id)
             if not cron._commit_progress(1):
                 break
 

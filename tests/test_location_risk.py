@@ -1,6 +1,7 @@
 import io
 import math
 from datetime import date
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
@@ -207,6 +208,38 @@ class TestLocationRiskPeriod(LocationRiskCommon):
     def _run_cron(self, day):
         with freeze_time(day):
             self.Area._get_areas_to_update()._update_coverage()
+
+    def test_daily_job_goes_on_after_a_failing_area(self):
+        self.patch(self.env.registry, "ready", True)
+        self.client_a.city = "Lyon"
+        self.client_b.city = "Nice"
+        broken = self._area("Broken", city="Lyon", date_start="2026-03-11")
+        area = self._area("Storm", city="Nice", date_start="2026-03-11")
+        update_coverage = type(self.Area)._update_coverage
+
+        def fail_on_broken(areas, *args, **kwargs):
+            if areas == broken:
+                raise ValueError("broken area")
+            return update_coverage(areas, *args, **kwargs)
+
+        cron = self.env.ref("customer_portfolio.ir_cron_update_location_risks")
+        with (
+            freeze_time("2026-03-11"),
+            self.enter_registry_test_mode(),
+            patch.object(type(self.Area), "_update_coverage", fail_on_broken),
+            self.assertLogs(
+                "odoo.addons.customer_portfolio.models.customer_location_risk",
+                "ERROR",
+            ) as logs,
+        ):
+            cron.sudo().method_direct_trigger()
+        self.assertIn(f"Risk area {broken.id} could not be updated", logs.output[0])
+        self.assertTrue(area.is_current)
+        self.assertAtRisk(self.client_b, area, "medium")
+        # the broken area stays due for the next run
+        self.assertFalse(broken.is_current)
+        with freeze_time("2026-03-11"):
+            self.assertEqual(self.Area._get_areas_to_update(), broken)
 
     def test_daily_job(self):
         self.patch(self.env.registry, "ready", True)
