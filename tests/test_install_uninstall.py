@@ -299,21 +299,23 @@ def _check_upgrade_keeps_user_data(conf, db_name):
     ) == [("7.5",)]
 
 
+# Run in ``odoo shell``: the database as 19.0.1.0.0 left it (figures on res_partner)
+BACK_TO_1_0 = """
+env.cr.execute("DELETE FROM customer_income_trend")
+env.cr.execute("ALTER TABLE res_partner ADD COLUMN income_trend varchar")
+env.cr.execute(
+    "UPDATE ir_module_module SET latest_version = '19.0.1.0.0'"
+    " WHERE name = 'customer_portfolio'"
+)
+env.cr.commit()
+"""
+
+
 def _check_migration_fills_income_trends(conf, db_name):
     """A database on 19.0.1.0.0 (income figures on res_partner) keeps its
     trends: the migration fills customer_income_trend from the income
     records and drops the old res_partner columns."""
-    with closing(db_connect(db_name).cursor()) as cr:
-        cr.execute(
-            SQL(
-                "DELETE FROM customer_income_trend;"
-                " ALTER TABLE res_partner ADD COLUMN income_trend varchar;"
-                " UPDATE ir_module_module SET latest_version = '19.0.1.0.0'"
-                " WHERE name = %s",
-                MODULE,
-            )
-        )
-        cr.commit()
+    _odoo("shell", "-c", conf, "-d", db_name, "--no-http", stdin=BACK_TO_1_0)
     _odoo(
         "-c", conf, "-d", db_name, "-u", MODULE, "--no-http", "--stop-after-init",
         "--log-level=warn",
