@@ -29,5 +29,5 @@ class ResConfigSettings(models.TransientModel):
         previous = Partner._income_stable_band()
         result = super().set_values()
         if band != previous:
-            Partner.sudo()._recompute_all_income_trends()
+            Partner.sudo()._reclassify_income_trends()
         return result

@@ -10,17 +10,20 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL, split_every
 
+from .customer_income_trend import INCOME_TRENDS
 from .customer_location_risk import SEVERITY_RANK, location_key
 
 PORTFOLIO_GROUP = "customer_portfolio.group_portfolio_agent"
 INCOME_STABLE_BAND_PARAM = "customer_portfolio.income_stable_band"
 INCOME_STABLE_BAND_DEFAULT = 5.0
-INCOME_TREND_FIELDS = [
-    "income_amount",
-    "income_currency_id",
-    "income_trend",
-    "income_trend_pct",
-]
+# the client's income fields and their columns in customer_income_trend
+INCOME_TREND_COLUMNS = {
+    "income_amount": "amount",
+    "income_currency_id": "currency_id",
+    "income_trend": "trend",
+    "income_trend_pct": "change_pct",
+}
+INCOME_TREND_FIELDS = list(INCOME_TREND_COLUMNS)
 RETIREMENT_AGE = 65
 MATURE_FAMILY_AGE = 40
 EMPTY_NEST_AGE = 55
@@ -294,26 +297,23 @@ class ResPartner(models.Model):
         groups=PORTFOLIO_GROUP,
     )
     income_currency_id = fields.Many2one(
-        "res.currency", readonly=True, groups=PORTFOLIO_GROUP
+        "res.currency",
+        compute="_compute_income_figures",
+        search="_search_income_currency_id",
+        groups=PORTFOLIO_GROUP,
     )
     income_amount = fields.Monetary(
         string="Income",
         currency_field="income_currency_id",
-        readonly=True,
-        index="btree_not_null",
+        compute="_compute_income_figures",
+        search="_search_income_amount",
         groups=PORTFOLIO_GROUP,
         help="The latest declared income.",
     )
     income_trend = fields.Selection(
-        [
-            ("increasing", "Increasing"),
-            ("stable", "Stable"),
-            ("decreasing", "Decreasing"),
-            ("unknown", "Unknown"),
-        ],
-        default="unknown",
-        readonly=True,
-        index=True,
+        INCOME_TRENDS,
+        compute="_compute_income_figures",
+        search="_search_income_trend",
         groups=PORTFOLIO_GROUP,
         help="Compares the two latest income records; within the stable band set "
         "in the settings the income is stable. Unknown with fewer than two "
@@ -321,8 +321,8 @@ class ResPartner(models.Model):
     )
     income_trend_pct = fields.Float(
         string="Income Change (%)",
-        digits=(16, 1),
-        readonly=True,
+        compute="_compute_income_figures",
+        search="_search_income_trend_pct",
         groups=PORTFOLIO_GROUP,
         help="Change between the two latest income records, in percent.",
     )
@@ -599,15 +599,34 @@ class ResPartner(models.Model):
             .get_param(INCOME_STABLE_BAND_PARAM, INCOME_STABLE_BAND_DEFAULT)
         )
 
-    def _recompute_income_trend(self, touch=False):
-        """Set income amount and trend of these partners from their records.
+    @api.model
+    def _income_trend_sql(self, amount, previous):
+        """SQL classifying the change from ``previous`` to ``amount`` (SQL
+        expressions; ``previous`` is NULL when the two are not comparable)
+        against the stable band: exact, on the unrounded amounts."""
+        return SQL(
+            """CASE WHEN %(previous)s > 0 THEN
+                    CASE WHEN 100 * (%(amount)s - %(previous)s)
+                              > %(band)s * %(previous)s THEN 'increasing'
+                         WHEN 100 * (%(amount)s - %(previous)s)
+                              < -%(band)s * %(previous)s THEN 'decreasing'
+                         ELSE 'stable' END
+                    ELSE 'unknown' END""",
+            amount=amount,
+            previous=previous,
+            band=self._income_stable_band(),
+        )
 
-        Set-based: a single UPDATE for the whole recordset takes the latest
-        record of each partner and, with a window function, the one before it,
-        compares them and writes only the rows that change.
+    def _recompute_income_trend(self, touch=False):
+        """Set the income figures of these partners from their records.
+
+        Set-based: one statement takes the latest record of each partner and,
+        with a window function, the one before it, compares them and upserts
+        the partner's row of ``customer.income.trend`` where it changes; the
+        res_partner rows are never written.
         Returns the partners whose trend just turned decreasing.
 
-        The partner rows are locked first, in id order: two transactions
+        The trend rows are upserted in partner id order: two transactions
         recomputing the same partners queue up instead of deadlocking. With
         ``touch`` (after income records changed) every row is rewritten, even
         unchanged: a concurrent transaction that changed the same partners'
@@ -619,102 +638,107 @@ class ResPartner(models.Model):
         self.env["customer.income.record"].flush_model(
             ["partner_id", "date", "amount", "currency_id"]
         )
-        self.flush_recordset(INCOME_TREND_FIELDS)
-        self.env.execute_query(
-            SQL(
-                "SELECT id FROM res_partner WHERE id = ANY(%s)"
-                " ORDER BY id FOR NO KEY UPDATE",
-                self.ids,
-            )
-        )
         rows = self.env.execute_query(
             SQL(
                 """
-                WITH pairs AS (
-                    SELECT partner.id AS partner_id,
-                           partner.income_trend AS old_trend,
-                           partner.income_amount AS old_amount,
-                           partner.income_currency_id AS old_currency_id,
-                           partner.income_trend_pct AS old_pct,
-                           records.amount, records.currency_id, records.previous,
-                           CASE WHEN records.previous > 0
-                                     AND records.previous_currency_id
-                                         = records.currency_id
-                                THEN records.amount - records.previous
-                           END AS delta
-                      FROM res_partner partner
+                WITH latest AS (
+                    SELECT ids.id AS partner_id, records.amount,
+                           records.currency_id,
+                           CASE WHEN records.previous_currency_id
+                                     = records.currency_id
+                                THEN records.previous
+                           END AS previous_amount
+                      FROM unnest(%(ids)s::int[]) AS ids(id)
                       LEFT JOIN LATERAL (
                             SELECT amount, currency_id,
                                    lead(amount) OVER by_date AS previous,
                                    lead(currency_id) OVER by_date
                                        AS previous_currency_id
                               FROM customer_income_record
-                             WHERE partner_id = partner.id
+                             WHERE partner_id = ids.id
                             WINDOW by_date AS (ORDER BY date DESC, id DESC)
                              ORDER BY date DESC, id DESC
                              LIMIT 1
                            ) AS records ON TRUE
-                     WHERE partner.id = ANY(%(ids)s)
                 ),
                 computed AS (
-                    SELECT partner_id, old_trend, old_amount, old_currency_id,
-                           old_pct, amount, currency_id,
-                           round(100 * delta / previous, 2) AS pct,
-                           CASE WHEN delta IS NULL THEN 'unknown'
-                                WHEN 100 * delta > %(band)s * previous
-                                THEN 'increasing'
-                                WHEN 100 * delta < -%(band)s * previous
-                                THEN 'decreasing'
-                                ELSE 'stable'
-                           END AS trend
-                      FROM pairs
+                    SELECT latest.*,
+                           CASE WHEN previous_amount > 0
+                                THEN round(100 * (amount - previous_amount)
+                                           / previous_amount, 2)
+                           END AS change_pct,
+                           %(trend)s AS trend
+                      FROM latest
                 ),
-                changes AS (
-                    SELECT *, (old_amount, old_currency_id, old_pct, old_trend)
-                              IS DISTINCT FROM (amount, currency_id, pct, trend)
-                              AS changed
-                      FROM computed
+                upserted AS (
+                    INSERT INTO customer_income_trend AS target (
+                        partner_id, amount, currency_id, previous_amount,
+                        change_pct, trend,
+                        create_uid, create_date, write_uid, write_date)
+                    SELECT new.partner_id, new.amount, new.currency_id,
+                           new.previous_amount, new.change_pct, new.trend,
+                           %(uid)s, %(now)s, %(uid)s, %(now)s
+                      FROM computed new
+                      LEFT JOIN customer_income_trend old
+                        ON old.partner_id = new.partner_id
+                     WHERE CASE WHEN old.id IS NULL THEN new.amount IS NOT NULL
+                                ELSE %(touch)s
+                                     OR (old.amount, old.currency_id,
+                                         old.previous_amount, old.change_pct,
+                                         old.trend)
+                                        IS DISTINCT FROM
+                                        (new.amount, new.currency_id,
+                                         new.previous_amount, new.change_pct,
+                                         new.trend)
+                           END
+                     ORDER BY new.partner_id
+                        ON CONFLICT (partner_id) DO UPDATE
+                       SET amount = EXCLUDED.amount,
+                           currency_id = EXCLUDED.currency_id,
+                           previous_amount = EXCLUDED.previous_amount,
+                           change_pct = EXCLUDED.change_pct,
+                           trend = EXCLUDED.trend,
+                           write_uid = EXCLUDED.write_uid,
+                           write_date = EXCLUDED.write_date
+                    RETURNING target.partner_id, target.trend
                 )
-                UPDATE res_partner partner
-                   SET income_amount = computed.amount,
-                       income_currency_id = computed.currency_id,
-                       income_trend_pct = computed.pct,
-                       income_trend = computed.trend
-                  FROM changes computed
-                 WHERE partner.id = computed.partner_id
-                   AND (%(touch)s OR computed.changed)
-             RETURNING partner.id, computed.old_trend, computed.trend,
-                       computed.changed
+                SELECT upserted.partner_id
+                  FROM upserted
+                  LEFT JOIN customer_income_trend old
+                    ON old.partner_id = upserted.partner_id
+                 WHERE upserted.trend = 'decreasing'
+                   AND old.trend IS DISTINCT FROM 'decreasing'
                 """,
                 ids=self.ids,
-                band=self._income_stable_band(),
+                trend=self._income_trend_sql(
+                    SQL("latest.amount"), SQL("latest.previous_amount")
+                ),
+                uid=self.env.uid,
+                now=self.env.cr.now(),
                 touch=touch,
             )
         )
         self.invalidate_recordset(INCOME_TREND_FIELDS)
-        self.browse(row[0] for row in rows if row[3]).modified(INCOME_TREND_FIELDS)
-        return self.browse(
-            partner_id
-            for partner_id, old_trend, trend, changed in rows
-            if changed and trend == "decreasing" and old_trend != "decreasing"
-        )
+        self.env["customer.income.trend"].invalidate_model()
+        return self.browse(partner_id for (partner_id,) in rows)
 
     @api.model
     def _recompute_all_income_trends(self, batch_size=50000):
-        """Recompute the income trend of every partner with income records.
+        """Recompute the income figures of every partner from their records.
 
-        Used when the stable band changes, and as the entry point to measure
-        the recompute on a large database: per batch of ``batch_size``
-        partners it runs one UPDATE (plus flushes that are no-ops here). It
-        schedules no review: a new band is no news about a client's income.
+        For data loaded around the ORM (e.g. an SQL import) and the upgrade:
+        per batch of ``batch_size`` partners it runs one statement that reads
+        their two latest records and writes the rows that change. It
+        schedules no review: a recompute is no news about a client's income.
         """
         self.env["customer.income.record"].flush_model(["partner_id"])
         partner_ids = [
             partner_id
             for (partner_id,) in self.env.execute_query(
                 SQL(
-                    "SELECT DISTINCT partner_id FROM customer_income_record "
-                    "ORDER BY partner_id"
+                    "SELECT partner_id FROM customer_income_record"
+                    " UNION SELECT partner_id FROM customer_income_trend"
+                    " ORDER BY partner_id"
                 )
             )
         ]
@@ -722,6 +746,92 @@ class ResPartner(models.Model):
             batch = self.browse(batch_ids)
             batch._recompute_income_trend()
             batch.invalidate_recordset()
+
+    @api.model
+    def _reclassify_income_trends(self):
+        """After a change of the stable band: reclassify every client.
+
+        The trend rows keep the unrounded amounts compared, so one UPDATE of
+        the narrow table does it, without reading the income records, and
+        writes only the rows whose trend changes. No review is scheduled: a
+        new band is no news about a client's income.
+        """
+        trend = self._income_trend_sql(SQL("amount"), SQL("previous_amount"))
+        self.env.execute_query(
+            SQL(
+                """UPDATE customer_income_trend
+                      SET trend = %(trend)s, write_uid = %(uid)s,
+                          write_date = %(now)s
+                    WHERE trend <> %(trend)s""",
+                trend=trend,
+                uid=self.env.uid,
+                now=self.env.cr.now(),
+            )
+        )
+        self.invalidate_model(INCOME_TREND_FIELDS)
+        self.env["customer.income.trend"].invalidate_model()
+
+    @api.depends("income_record_ids")
+    def _compute_income_figures(self):
+        trends = (
+            self.env["customer.income.trend"]
+            .sudo()
+            .search_fetch(
+                [("partner_id", "in", [pid for pid in self._origin.ids if pid])],
+                ["partner_id", *INCOME_TREND_COLUMNS.values()],
+            )
+        )
+        by_partner = {trend.partner_id.id: trend for trend in trends}
+        for partner in self:
+            trend = by_partner.get(partner._origin.id)
+            partner.income_amount = trend.amount if trend else False
+            partner.income_currency_id = trend.currency_id.id if trend else False
+            partner.income_trend = trend.trend if trend else "unknown"
+            partner.income_trend_pct = trend.change_pct if trend else 0.0
+
+    def _search_income_figure(self, fname, operator, value):
+        """A condition on an income field, as SQL on the joined trend row."""
+        field = self._fields[fname]
+        return Domain.custom(
+            to_sql=lambda model, alias, query: field._condition_to_sql(
+                fname, operator, value, model, alias, query
+            )
+        )
+
+    def _search_income_amount(self, operator, value):
+        return self._search_income_figure("income_amount", operator, value)
+
+    def _search_income_currency_id(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        return self._search_income_figure("income_currency_id", operator, value)
+
+    def _search_income_trend(self, operator, value):
+        return self._search_income_figure("income_trend", operator, value)
+
+    def _search_income_trend_pct(self, operator, value):
+        return self._search_income_figure("income_trend_pct", operator, value)
+
+    @api.model
+    def _income_figure_sql(self, alias, fname, query):
+        """SQL value of an income field of the partners aliased ``alias``: a
+        column of their trend row, LEFT JOINed to the query (so that clients
+        search, group and sort by it)."""
+        column = INCOME_TREND_COLUMNS[fname]
+        if query is None:
+            value = SQL(
+                "(SELECT %s FROM customer_income_trend WHERE partner_id = %s)",
+                SQL.identifier(column),
+                SQL.identifier(alias, "id"),
+            )
+        else:
+            trend_alias = query.left_join(
+                alias, "id", "customer_income_trend", "partner_id", "income"
+            )
+            value = SQL.identifier(trend_alias, column)
+        if fname == "income_trend":
+            return SQL("COALESCE(%s, 'unknown')", value)
+        return value
 
     def _refresh_income_trend(self):
         """After income records changed: recompute, ask for a review of drops."""
@@ -952,10 +1062,14 @@ class ResPartner(models.Model):
         return domain if operator == "in" else ~domain
 
     def _field_to_sql(self, alias, field_expr, query=None):
-        """The risk level is computed in SQL, so that clients group by it."""
+        """The risk level is computed in SQL, and the income figures read from
+        the clients' trend rows, so that clients group and sort by them."""
         if field_expr == "location_risk_level":
             self._check_field_access(self._fields[field_expr], "read")
             return self._location_risk_level_sql(SQL.identifier(alias, "id"))
+        if field_expr in INCOME_TREND_COLUMNS:
+            self._check_field_access(self._fields[field_expr], "read")
+            return self._income_figure_sql(alias, field_expr, query)
         return super()._field_to_sql(alias, field_expr, query)
 
     def _compute_offer_count(self):

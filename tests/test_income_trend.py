@@ -1,5 +1,6 @@
-from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL
 
 from .common import PortfolioCommon
 
@@ -224,3 +225,124 @@ class TestIncomeTrend(PortfolioCommon):
             return spent
 
         self.assertEqual(queries_to_recompute(3), queries_to_recompute(30))
+
+    def test_figures_stay_off_the_client_row(self):
+        """Recording an income writes the narrow trend row, not res_partner."""
+
+        def partner_row_version():
+            self.env.flush_all()
+            return self.env.execute_query(
+                SQL(
+                    "SELECT xmin::text FROM res_partner WHERE id = %s", self.client_a.id
+                )
+            )
+
+        before = partner_row_version()
+        self._income(self.client_a, "2024-01-01", 1000)
+        self._income(self.client_a, "2025-01-01", 800)
+        self.assertTrend(self.client_a, "decreasing", -20.0)
+        self.assertEqual(partner_row_version(), before)
+        trend = self.env["customer.income.trend"].search(
+            [("partner_id", "=", self.client_a.id)]
+        )
+        self.assertEqual(
+            (trend.amount, trend.previous_amount, trend.trend),
+            (800, 1000, "decreasing"),
+        )
+
+    def test_band_change_reclassifies_from_the_trend_rows(self):
+        """A new band reclassifies from the stored amounts, without reading the
+        income records again, and asks for no review."""
+        self._income(self.client_a, "2024-01-01", 1000)
+        self._income(self.client_a, "2025-01-01", 1080)
+        self._income(self.client_b, "2024-01-01", 1000)
+        self._income(self.client_b, "2025-01-01", 930)
+        self.assertTrend(self.client_a, "increasing", 8.0)
+        self.assertTrend(self.client_b, "decreasing", -7.0)
+        self.env.flush_all()
+        # records gone behind the ORM's back: a recompute would see no income
+        self.env.execute_query(
+            SQL(
+                "DELETE FROM customer_income_record WHERE partner_id IN %s",
+                (self.client_a.id, self.client_b.id),
+            )
+        )
+        self.env["mail.activity"].search([]).unlink()
+        settings = self.env["res.config.settings"].create({})
+        settings.portfolio_income_stable_band = 7.0
+        settings.execute()
+        self.assertTrend(self.client_a, "increasing", 8.0)
+        self.assertTrend(self.client_b, "stable", -7.0)
+        self.assertEqual(self.client_b.income_amount, 930)
+        settings.portfolio_income_stable_band = 10.0
+        settings.execute()
+        self.assertTrend(self.client_a, "stable", 8.0)
+        self.assertFalse(self._reviews(self.client_b))
+        # the full recompute reads the records: none left, unknown
+        self.env["res.partner"]._recompute_all_income_trends()
+        self.assertTrend(self.client_a, "unknown")
+        self.assertFalse(self.client_a.income_amount)
+
+    def test_search_group_and_sort_by_the_income_fields(self):
+        self._income(self.client_a, "2024-01-01", 1000)
+        self._income(self.client_a, "2025-01-01", 800)
+        self._income(self.client_b, "2025-01-01", 2000)
+        no_income = self.env["res.partner"].create({"name": "No income"})
+        clients = self.client_a | self.client_b | no_income
+        Partner = self.env["res.partner"].with_context(active_test=False)
+        scope = [("id", "in", clients.ids)]
+
+        def found(domain, order=None):
+            return Partner.search(scope + domain, order=order)
+
+        self.assertEqual(found([("income_trend", "=", "decreasing")]), self.client_a)
+        self.assertEqual(
+            found([("income_trend", "=", "unknown")]), self.client_b | no_income
+        )
+        self.assertEqual(found([("income_trend", "!=", "unknown")]), self.client_a)
+        self.assertEqual(found([("income_amount", ">", 900)]), self.client_b)
+        self.assertEqual(found([("income_amount", "=", False)]), no_income)
+        self.assertEqual(found([("income_trend_pct", "<", -10)]), self.client_a)
+        self.assertEqual(
+            found([("income_currency_id", "=", self.env.company.currency_id.id)]),
+            self.client_a | self.client_b,
+        )
+        self.assertEqual(
+            list(found([], order="income_amount desc nulls last, id")),
+            [self.client_b, self.client_a, no_income],
+        )
+        groups = Partner._read_group(
+            scope, ["income_trend"], ["__count", "income_amount:sum"]
+        )
+        self.assertEqual(
+            sorted(groups), [("decreasing", 1, 800.0), ("unknown", 2, 2000.0)]
+        )
+        # a segment on the trend is matched in SQL like any other
+        segment = self.env["customer.segment"].create(
+            {
+                "name": "Falling income",
+                "sequence": 0,
+                "domain": "[('income_trend', '=', 'decreasing')]",
+            }
+        )
+        self.assertEqual(self.client_a.segment_id, segment)
+        self.assertNotEqual(self.client_b.segment_id, segment)
+
+    def test_trend_rows_follow_the_income_record_rules(self):
+        self._income(self.client_a, "2025-01-01", 1000)
+        self._income(self.client_b, "2025-01-01", 1000)
+        Trend = self.env["customer.income.trend"]
+        self.assertEqual(
+            Trend.with_user(self.agent_a).search([]).partner_id, self.client_a
+        )
+        self.assertEqual(
+            Trend.with_user(self.manager).search([]).partner_id,
+            self.client_a | self.client_b,
+        )
+        with self.assertRaises(AccessError):
+            Trend.with_user(self.agent_a).search([]).write({"amount": 1})
+        plain = new_test_user(self.env, login="plain_trend", groups="base.group_user")
+        with self.assertRaises(AccessError):
+            Trend.with_user(plain).search([])
+        with self.assertRaises(AccessError):
+            self.env["res.partner"].with_user(plain).search([("income_amount", ">", 0)])

@@ -175,6 +175,7 @@ def test_install_uninstall_without_demo(fresh_db):
         assert _column_exists(fresh_db, "res_partner", column)
 
     _check_upgrade_keeps_user_data(conf, fresh_db)
+    _check_migration_fills_income_trends(conf, fresh_db)
 
     _odoo("module", "uninstall", "-c", conf, "-d", fresh_db, MODULE)
 
@@ -296,3 +297,38 @@ def _check_upgrade_keeps_user_data(conf, db_name):
         "SELECT value FROM ir_config_parameter WHERE key = %s",
         "customer_portfolio.income_stable_band",
     ) == [("7.5",)]
+
+
+# Run in ``odoo shell``: the database as 19.0.1.0.0 left it (figures on res_partner)
+BACK_TO_1_0 = """
+env.cr.execute("DELETE FROM customer_income_trend")
+env.cr.execute("ALTER TABLE res_partner ADD COLUMN income_trend varchar")
+env.cr.execute(
+    "UPDATE ir_module_module SET latest_version = '19.0.1.0.0'"
+    " WHERE name = 'customer_portfolio'"
+)
+env.cr.commit()
+"""
+
+
+def _check_migration_fills_income_trends(conf, db_name):
+    """A database on 19.0.1.0.0 (income figures on res_partner) keeps its
+    trends: the migration fills customer_income_trend from the income
+    records and drops the old res_partner columns."""
+    _odoo("shell", "-c", conf, "-d", db_name, "--no-http", stdin=BACK_TO_1_0)
+    _odoo(
+        "-c", conf, "-d", db_name, "-u", MODULE, "--no-http", "--stop-after-init",
+        "--log-level=warn",
+    )  # fmt: skip
+    assert _query(
+        db_name,
+        "SELECT t.amount, t.previous_amount, t.change_pct, t.trend"
+        " FROM customer_income_trend t JOIN res_partner p ON p.id = t.partner_id"
+        " WHERE p.name = 'Client'",
+    ) == [(50, 100, -50, "decreasing")]
+    assert not _column_exists(db_name, "res_partner", "income_trend")
+    assert _query(
+        db_name,
+        "SELECT latest_version FROM ir_module_module WHERE name = %s",
+        MODULE,
+    ) == [("19.0.1.1.0",)]
