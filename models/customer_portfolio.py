@@ -130,6 +130,15 @@ class CustomerPortfolio(models.Model):
                     )
                 )
 
+    def write(self, vals):
+        result = super().write(vals)
+        if "company_id" in vals:
+            # the risk areas and segments of a client are those of its company
+            clients = self.sudo().partner_ids
+            clients._sync_location_risks()
+            self.env["customer.segment"]._recompute_segments(clients)
+        return result
+
     def action_open_clients(self):
         """Open the clients of this portfolio."""
         self.ensure_one()

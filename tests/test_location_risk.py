@@ -127,6 +127,18 @@ class TestLocationRiskMatching(LocationRiskCommon):
         self.assertAtRisk(self.client_a, area, "medium")
         self.assertAtRisk(prospect, self.Area, "none")
 
+    def test_portfolio_moving_to_another_company(self):
+        """A portfolio handed to another company takes its clients out of the
+        areas of the first one and into those of the other."""
+        self.client_a.city = "Lyon"
+        other_company = self.env["res.company"].create({"name": "Other Bank"})
+        here = self._area("Here", city="Lyon")
+        there = self._area("There", city="Lyon", company_id=other_company.id)
+        self.assertAtRisk(self.client_a, here, "medium")
+        self.agent_a.company_ids = [fields.Command.link(other_company.id)]
+        self.portfolio_a.company_id = other_company
+        self.assertAtRisk(self.client_a, there, "medium")
+
     def test_overlapping_areas_highest_severity(self):
         self.client_a.write({"country_id": self.france.id, "city": "Nice"})
         low = self._area("Storm", country_id=self.france.id, severity="low")

@@ -1,6 +1,7 @@
 from datetime import date
 
 from odoo.exceptions import AccessError, ValidationError
+from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 
@@ -189,6 +190,12 @@ class TestSegmentAssignment(SegmentCommon):
         self.assertFalse(other_client.segment_id)
         other_vip = self.segment_vip.copy({"company_id": other_company.id})
         self.assertEqual(other_client.segment_id, other_vip)
+        # a portfolio moving to the other company takes its clients along
+        self.client_a.client_tier = "vip"
+        self.assertEqual(self.client_a.segment_id, self.segment_vip)
+        self.agent_a.company_ids = [Command.link(other_company.id)]
+        self.portfolio_a.company_id = other_company
+        self.assertEqual(self.client_a.segment_id, other_vip)
 
     def test_recompute_is_set_based(self):
         """The number of queries does not grow with the number of clients."""
