@@ -492,15 +492,15 @@ def step_offers(env):
     }
 
 
-def step_trend(env):
-    """Change the stable band (5 -> 7 %): every client's trend is reclassified."""
-    Partner = env["res.partner"]
+def measure_band_change(env, recompute):
+    """Change the stable band (5 -> 7 %) and run ``recompute``, then again with
+    nothing left to change."""
     clients = count(env, "customer_income_trend")
     env["ir.config_parameter"].set_param("customer_portfolio.income_stable_band", 7)
     before = count(env, "customer_income_trend", "trend = 'stable'")
-    _res, wall, queries = measure(env, Partner._reclassify_income_trends)
+    _res, wall, queries = measure(env, recompute)
     after = count(env, "customer_income_trend", "trend = 'stable'")
-    _res, wall2, queries2 = measure(env, Partner._reclassify_income_trends)
+    _res, wall2, queries2 = measure(env, recompute)
     return {
         "rows": clients,
         "wall": wall,
@@ -510,24 +510,18 @@ def step_trend(env):
     }
 
 
+def step_trend(env):
+    """A band change: every client's trend is reclassified."""
+    return measure_band_change(env, env["res.partner"]._reclassify_income_trends)
+
+
 def step_trend_full(env):
-    """Recompute every client's income figures from their 4 records, after a
-    band change (5 -> 7 %), as after an import."""
-    Partner = env["res.partner"]
-    clients = count(env, "customer_income_trend")
-    env["ir.config_parameter"].set_param("customer_portfolio.income_stable_band", 7)
-    before = count(env, "customer_income_trend", "trend = 'stable'")
-    _res, wall, queries = measure(env, Partner._recompute_all_income_trends)
-    after = count(env, "customer_income_trend", "trend = 'stable'")
-    _res, wall2, queries2 = measure(env, Partner._recompute_all_income_trends)
-    return {
-        "rows": clients,
-        "wall": wall,
-        "queries": queries,
-        "detail": f"from {count(env, 'customer_income_record')} income records, "
-        f"band 5 -> 7 %: {after - before} clients turned stable; "
-        f"rerun (no change) {wall2:.1f} s, {queries2} queries",
-    }
+    """Every client's income figures recomputed from their 4 records after a
+    band change, as after an import."""
+    result = measure_band_change(env, env["res.partner"]._recompute_all_income_trends)
+    records = count(env, "customer_income_record")
+    result["detail"] = f"from {records} income records, {result['detail']}"
+    return result
 
 
 def step_risk(env):
