@@ -3,6 +3,8 @@ import calendar
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .customer_offer import OPEN_STATES
+
 OCCASION_TYPES = [
     ("birthday", "Birthday"),
     ("anniversary", "Client Anniversary"),
@@ -96,13 +98,14 @@ class CustomerOccasion(models.Model):
               FROM customer_offer offer
               JOIN res_partner p ON p.id = offer.partner_id
               JOIN customer_portfolio pf ON pf.id = p.portfolio_id
-             WHERE offer.state IN ('draft', 'sent') AND offer.date_end >= %(today)s
+             WHERE offer.state IN %(open)s AND offer.date_end >= %(today)s
             """,
             this_year=self._occurrence_sql(today.year),
             next_year=self._occurrence_sql(today.year + 1),
             today=today,
             year=today.year,
             factor=ID_FACTOR,
+            open=OPEN_STATES,
         )
 
     @api.model

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
+from .customer_offer import OPEN_STATES
+
 REPORT_OCCASION_DAYS = 30
 
 
@@ -173,7 +175,7 @@ class CustomerPortfolio(models.Model):
             ]
         )
         offers = self.env["customer.offer"].search(
-            [("partner_id", "in", clients.ids), ("state", "in", ("draft", "sent"))],
+            [("partner_id", "in", clients.ids), ("state", "in", OPEN_STATES)],
             order="date_end, id",
         )
         occasions_by_client = occasions.grouped("partner_id")

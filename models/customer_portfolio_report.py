@@ -1,6 +1,8 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from .res_partner import CLIENT_TIERS
+
 
 class CustomerPortfolioReport(models.Model):
     """One row per active client in a portfolio, to analyse target shares
@@ -17,10 +19,7 @@ class CustomerPortfolioReport(models.Model):
     agent_id = fields.Many2one("res.users", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     segment_id = fields.Many2one("customer.segment", readonly=True)
-    client_tier = fields.Selection(
-        [("standard", "Standard"), ("premium", "Premium"), ("vip", "VIP")],
-        readonly=True,
-    )
+    client_tier = fields.Selection(CLIENT_TIERS, readonly=True)
     is_target_client = fields.Boolean(string="Target Client", readonly=True)
     client_count = fields.Integer(string="Clients", readonly=True)
     target_client_count = fields.Integer(string="Target Clients", readonly=True)

@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.fields import Domain
 
+from .customer_offer import OPEN_STATES
 from .res_partner import month_day_domain, next_occurrence
 
 OCCASION_DAYS = 7
@@ -109,7 +110,7 @@ class CustomerPortfolioToday(models.TransientModel):
             "expiring_offer_ids": self.env["customer.offer"].search(
                 [
                     ("agent_id", "=", agent.id),
-                    ("state", "in", ("draft", "sent")),
+                    ("state", "in", OPEN_STATES),
                     ("date_end", ">=", date),
                     ("date_end", "<=", date + timedelta(days=OFFER_EXPIRY_DAYS)),
                 ],

@@ -27,6 +27,7 @@ INCOME_TREND_FIELDS = list(INCOME_TREND_COLUMNS)
 RETIREMENT_AGE = 65
 MATURE_FAMILY_AGE = 40
 EMPTY_NEST_AGE = 55
+CLIENT_TIERS = [("standard", "Standard"), ("premium", "Premium"), ("vip", "VIP")]
 MARITAL_STATUSES = [
     ("single", "Single"),
     ("married", "Married"),
@@ -219,7 +220,7 @@ class ResPartner(models.Model):
         help="The stage the family life-cycle rules give for this client.",
     )
     client_tier = fields.Selection(
-        [("standard", "Standard"), ("premium", "Premium"), ("vip", "VIP")],
+        CLIENT_TIERS,
         default="standard",
         tracking=True,
         groups=PORTFOLIO_GROUP,
