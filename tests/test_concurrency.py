@@ -9,12 +9,17 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
 
+def superuser_env(cr):
+    """An environment on ``cr``, one of the concurrent transactions."""
+    return api.Environment(cr, SUPERUSER_ID, {})
+
+
 @tagged("post_install", "-at_install")
 class TestIncomeTrendConcurrency(TransactionCase):
     def setUp(self):
         super().setUp()
         with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+            env = superuser_env(cr)
             partner = env["res.partner"].create({"name": "Two editors"})
             records = env["customer.income.record"].create(
                 [
@@ -28,22 +33,17 @@ class TestIncomeTrendConcurrency(TransactionCase):
 
     def _cleanup(self):
         with self.registry.cursor() as cr:
-            api.Environment(cr, SUPERUSER_ID, {})["res.partner"].browse(
-                self.partner_id
-            ).unlink()
-
-    def _env(self, cr):
-        return api.Environment(cr, SUPERUSER_ID, {})
+            superuser_env(cr)["res.partner"].browse(self.partner_id).unlink()
 
     def test_no_trend_from_a_stale_snapshot(self):
         """One user moves a record, another adds one at the same time: the
         second cannot commit a trend that ignores the first one's change."""
         with self.registry.cursor() as cr2:
-            env2 = self._env(cr2)
+            env2 = superuser_env(cr2)
             env2.cr.execute("SELECT 1")  # the second transaction's snapshot
             with self.registry.cursor() as cr1:
                 # still the previous record: the trend does not change
-                self._env(cr1)["customer.income.record"].browse(
+                superuser_env(cr1)["customer.income.record"].browse(
                     self.record_ids[1]
                 ).date = "2021-01-01"
             Income = env2["customer.income.record"]
@@ -56,7 +56,7 @@ class TestIncomeTrendConcurrency(TransactionCase):
                 )
             cr2.rollback()
             # retried, as Odoo retries a request failing this way
-            env2 = self._env(cr2)
+            env2 = superuser_env(cr2)
             env2["customer.income.record"].create(
                 {"partner_id": self.partner_id, "date": "2021-06-01", "amount": 200}
             )
@@ -72,7 +72,7 @@ class TestDailyJobsConcurrency(TransactionCase):
     def setUp(self):
         super().setUp()
         with self.registry.cursor() as cr:
-            env = self._env(cr)
+            env = superuser_env(cr)
             portfolio = env["customer.portfolio"].create(
                 {"name": "Busy book", "agent_id": env.ref("base.user_admin").id}
             )
@@ -101,13 +101,10 @@ class TestDailyJobsConcurrency(TransactionCase):
 
     def _cleanup(self):
         with self.registry.cursor() as cr:
-            env = self._env(cr)
+            env = superuser_env(cr)
             env["customer.location.risk"].browse(self.area_id).unlink()
             env["res.partner"].browse(self.partner_id).unlink()
             env["customer.portfolio"].browse(self.portfolio_id).unlink()
-
-    def _env(self, cr):
-        return api.Environment(cr, SUPERUSER_ID, {})
 
     def test_segment_job_retries_after_a_concurrent_save(self):
         with self.registry.cursor() as cr:
@@ -119,8 +116,10 @@ class TestDailyJobsConcurrency(TransactionCase):
         with self.registry.cursor() as job_cr:
             job_cr.execute("SELECT 1")  # the job's snapshot
             with self.registry.cursor() as user_cr:
-                self._env(user_cr)["res.partner"].browse(self.partner_id).phone = "+1"
-            env = self._env(job_cr)
+                superuser_env(user_cr)["res.partner"].browse(
+                    self.partner_id
+                ).phone = "+1"
+            env = superuser_env(job_cr)
             with mute_logger("odoo.service.model"):
                 env["customer.segment"]._cron_recompute_segments()
             partner = env["res.partner"].browse(self.partner_id)
@@ -151,7 +150,7 @@ class TestDailyJobsConcurrency(TransactionCase):
             if not edits:
                 areas.env.cr.execute("SELECT 1")
                 with self.registry.cursor() as user_cr:
-                    self._env(user_cr)["customer.location.risk"].browse(
+                    superuser_env(user_cr)["customer.location.risk"].browse(
                         self.area_id
                     ).name = "Quake, confirmed"
                 edits.append(areas.id)
@@ -162,7 +161,7 @@ class TestDailyJobsConcurrency(TransactionCase):
             patch.object(Risk, "_update_coverage", update_during_an_edit),
             mute_logger("odoo.service.model"),
         ):
-            env = self._env(job_cr)
+            env = superuser_env(job_cr)
             env["customer.location.risk"]._cron_update_location_risks()
             area = env["customer.location.risk"].browse(self.area_id)
             self.assertEqual(edits, [area.id])

@@ -225,14 +225,9 @@ class TestSecurityRpc(HttpCase):
         )
 
         def chatter_fields(login):
-            self.authenticate(login, login)
-            data = self.make_jsonrpc_request(
-                "/mail/thread/messages",
-                {"thread_model": "res.partner", "thread_id": self.client_b.id},
-            )
             return {
                 tracking["fieldInfo"]["changedField"]
-                for message in data["data"]["mail.message"]
+                for message in self._chatter_messages(login, self.client_b)
                 for tracking in message.get("trackingValues", [])
             }
 
@@ -241,15 +236,19 @@ class TestSecurityRpc(HttpCase):
         )
         self.assertIn("Client Tier", chatter_fields("rpc_manager"))
 
-    def _chatter(self, login, thread):
-        """The text of the messages the chatter shows ``login`` on ``thread``."""
+    def _chatter_messages(self, login, thread):
+        """The messages the chatter shows ``login`` on ``thread``."""
         self.authenticate(login, login)
         data = self.make_jsonrpc_request(
             "/mail/thread/messages",
             {"thread_model": thread._name, "thread_id": thread.id},
         )
+        return data["data"]["mail.message"]
+
+    def _chatter(self, login, thread):
+        """The text of the messages the chatter shows ``login`` on ``thread``."""
         return " ".join(
-            str(message["body"]) for message in data["data"]["mail.message"]
+            str(message["body"]) for message in self._chatter_messages(login, thread)
         )
 
     def _activity_ids(self, login, thread):
