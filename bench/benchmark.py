@@ -512,13 +512,13 @@ def measure_band_change(env, recompute):
 
 def step_trend(env):
     """A band change: every client's trend is reclassified."""
-    return measure_band_change(env, env["res.partner"]._reclassify_income_trends)
+    return measure_band_change(env, env["customer.income.trend"]._reclassify)
 
 
 def step_trend_full(env):
     """Every client's income figures recomputed from their 4 records after a
     band change, as after an import."""
-    result = measure_band_change(env, env["res.partner"]._recompute_all_income_trends)
+    result = measure_band_change(env, env["customer.income.trend"]._recompute_all)
     records = count(env, "customer_income_record")
     result["detail"] = f"from {records} income records, {result['detail']}"
     return result

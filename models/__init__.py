@@ -3,6 +3,12 @@ from . import customer_income_record
 from . import customer_income_trend
 from . import customer_life_event
 from . import res_partner
+from . import res_partner_dates
+from . import res_partner_household
+from . import res_partner_income
+from . import res_partner_location_risk
+from . import res_partner_segment
+from . import res_partner_offer
 from . import customer_segment
 from . import customer_location_risk
 from . import customer_offer_month
@@ -11,9 +17,6 @@ from . import customer_offer_category
 from . import customer_offer
 from . import res_config_settings
 from . import customer_portfolio_snapshot
-from . import customer_portfolio_report
-from . import customer_offer_target_report
-from . import customer_occasion
 from . import customer_portfolio_today
 from . import customer_portfolio_agent_history
 from . import ir_qweb

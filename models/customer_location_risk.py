@@ -589,3 +589,31 @@ class CustomerLocationRisk(models.Model):
                 count=len(partner_ids) - len(shown),
             )
         return note
+
+    @api.model
+    def _level_sql(self, partner_id=None):
+        """SQL expression of a client's risk level: that of the partner whose id
+        is ``partner_id``, or by default the highest severity of the areas
+        (``area``) grouped by partner."""
+        severities = SQL(", ").join(
+            SQL("%s", severity)
+            for severity, __ in sorted(SEVERITY_RANK.items(), key=lambda i: i[1])
+        )
+        max_rank = SQL(
+            "MAX(CASE area.severity %s END)",
+            SQL(" ").join(
+                SQL("WHEN %s THEN %s", severity, rank)
+                for severity, rank in SEVERITY_RANK.items()
+            ),
+        )
+        level = SQL("(ARRAY['none', %s])[COALESCE(%s, 0) + 1]", severities, max_rank)
+        if partner_id is None:
+            return level
+        return SQL(
+            """(SELECT %s
+                  FROM customer_location_risk_partner_rel rel
+                  JOIN customer_location_risk area ON area.id = rel.risk_id
+                 WHERE rel.partner_id = %s)""",
+            level,
+            partner_id,
+        )

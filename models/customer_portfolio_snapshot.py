@@ -39,7 +39,7 @@ class CustomerPortfolioSnapshot(models.Model):
         window. Two SQL statements, whatever the number of clients."""
         on_date = on_date or fields.Date.context_today(self)
         self.env.flush_all()
-        self.env.cr.execute(
+        self.env.execute_query(
             SQL(
                 """
                 INSERT INTO customer_portfolio_snapshot AS s (
@@ -78,7 +78,7 @@ class CustomerPortfolioSnapshot(models.Model):
         )
         # reference: the latest snapshot at least TREND_DAYS old, or else the
         # oldest earlier one
-        self.env.cr.execute(
+        self.env.execute_query(
             SQL(
                 """
                 UPDATE customer_portfolio pf
@@ -86,7 +86,9 @@ class CustomerPortfolioSnapshot(models.Model):
                            COALESCE(cur.non_target_share - ref.non_target_share, 0),
                        non_target_growing =
                            COALESCE(cur.non_target_share - ref.non_target_share
-                                    >= 0.05, FALSE)
+                                    >= 0.05, FALSE),
+                       write_uid = %(uid)s,
+                       write_date = %(now)s
                   FROM customer_portfolio_snapshot cur
                   LEFT JOIN LATERAL (
                       SELECT s.non_target_share
@@ -102,9 +104,11 @@ class CustomerPortfolioSnapshot(models.Model):
                 """,
                 date=on_date,
                 ref_date=on_date - timedelta(days=TREND_DAYS),
+                uid=self.env.uid,
+                now=self.env.cr.now(),
             )
         )
         self.invalidate_model()
         self.env["customer.portfolio"].invalidate_model(
-            ["non_target_share_trend", "non_target_growing"]
+            ["non_target_share_trend", "non_target_growing", "write_uid", "write_date"]
         )

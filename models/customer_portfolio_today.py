@@ -3,8 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.fields import Domain
 
+from ..tools.yearly_dates import month_day_domain, next_occurrence
 from .customer_offer import OPEN_STATES
-from .res_partner import month_day_domain, next_occurrence
 
 OCCASION_DAYS = 7
 OFFER_EXPIRY_DAYS = 3

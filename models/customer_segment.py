@@ -213,15 +213,15 @@ class CustomerSegment(models.Model):
     @api.model
     def _is_large_base(self):
         """Whether reassigning the clients is a job for the background."""
-        self.env["res.partner"].flush_model(["portfolio_id"])
-        [(count,)] = self.env.execute_query(
-            SQL(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM res_partner"
-                " WHERE portfolio_id IS NOT NULL LIMIT %s) AS clients",
-                SYNC_RECOMPUTE_LIMIT + 1,
+        clients = (
+            self.env["res.partner"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_count(
+                [("portfolio_id", "!=", False)], limit=SYNC_RECOMPUTE_LIMIT + 1
             )
         )
-        return count > SYNC_RECOMPUTE_LIMIT
+        return clients > SYNC_RECOMPUTE_LIMIT
 
     @api.model
     def _recompute_segments_later(self):
@@ -276,9 +276,8 @@ class CustomerSegment(models.Model):
             return 0
         Partner = self.env["res.partner"].sudo().with_context(active_test=False)
         restrict = Domain("id", "in", partners.ids) if partners is not None else None
-        cr = self.env.cr
         self.env.flush_all()
-        cr.execute(
+        self.env.execute_query(
             SQL(
                 """
                 CREATE TEMPORARY TABLE customer_segment_match (
@@ -294,7 +293,7 @@ class CustomerSegment(models.Model):
             domain &= segment_domain
             if restrict is not None:
                 domain &= restrict
-            cr.execute(
+            self.env.execute_query(
                 SQL(
                     """
                     INSERT INTO customer_segment_match
@@ -307,7 +306,7 @@ class CustomerSegment(models.Model):
                     target=segment.is_target,
                 )
             )
-        cr.execute(SQL("ANALYZE customer_segment_match"))
+        self.env.execute_query(SQL("ANALYZE customer_segment_match"))
         # the clients whose segment or target flag changes, locked in id order:
         # two recomputes of the same clients queue up instead of deadlocking
         rows = self.env.execute_query(
@@ -330,7 +329,9 @@ class CustomerSegment(models.Model):
                 )
                 UPDATE res_partner p
                    SET segment_id = changes.segment_id,
-                       is_target_client = changes.target
+                       is_target_client = changes.target,
+                       write_uid = %(uid)s,
+                       write_date = %(now)s
                   FROM changes
                  WHERE p.id = changes.id AND p.id IN (SELECT id FROM locked)
              RETURNING p.id
@@ -338,10 +339,13 @@ class CustomerSegment(models.Model):
                 restrict=SQL("p.id = ANY(%s)", partners.ids)
                 if partners is not None
                 else SQL("TRUE"),
+                uid=self.env.uid,
+                now=self.env.cr.now(),
             )
         )
+        Partner.invalidate_model(["write_uid", "write_date"])
         changed_ids = [partner_id for (partner_id,) in rows]
-        cr.execute(SQL("DROP TABLE customer_segment_match"))
+        self.env.execute_query(SQL("DROP TABLE customer_segment_match"))
         self._notify_segment_change(Partner.browse(changed_ids))
         _logger.info("Segments recomputed: %s client(s) changed", len(changed_ids))
         return len(changed_ids)

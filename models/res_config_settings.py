@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.exceptions import ValidationError
 
-from .res_partner import INCOME_STABLE_BAND_DEFAULT, INCOME_STABLE_BAND_PARAM
+from .customer_income_trend import INCOME_STABLE_BAND_DEFAULT, INCOME_STABLE_BAND_PARAM
 
 
 class ResConfigSettings(models.TransientModel):
@@ -25,9 +25,9 @@ class ResConfigSettings(models.TransientModel):
                     band=band,
                 )
             )
-        Partner = self.env["res.partner"]
-        previous = Partner._income_stable_band()
+        Trend = self.env["customer.income.trend"]
+        previous = Trend._stable_band()
         result = super().set_values()
         if band != previous:
-            Partner.sudo()._reclassify_income_trends()
+            Trend.sudo()._reclassify()
         return result

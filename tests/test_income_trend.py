@@ -217,7 +217,7 @@ class TestIncomeTrend(PortfolioCommon):
             self.env["ir.config_parameter"].set_param(BAND_PARAM, "3")
             self.env.flush_all()
             before = self.env.cr.sql_log_count
-            Partner._recompute_all_income_trends()
+            self.env["customer.income.trend"]._recompute_all()
             spent = self.env.cr.sql_log_count - before
             self.assertEqual(set(clients.mapped("income_trend")), {"increasing"})
             self.env["ir.config_parameter"].set_param(BAND_PARAM, "5")
@@ -279,7 +279,7 @@ class TestIncomeTrend(PortfolioCommon):
         self.assertTrend(self.client_a, "stable", 8.0)
         self.assertFalse(self._reviews(self.client_b))
         # the full recompute reads the records: none left, unknown
-        self.env["res.partner"]._recompute_all_income_trends()
+        self.env["customer.income.trend"]._recompute_all()
         self.assertTrend(self.client_a, "unknown")
         self.assertFalse(self.client_a.income_amount)
 

@@ -5,6 +5,7 @@ in subprocesses on a database of its own, which Odoo's own test runner cannot do
 pytest-odoo collects it with the other tests and provides the configuration file.
 """
 
+import ast
 import os
 import shutil
 import subprocess
@@ -299,16 +300,26 @@ def _check_upgrade_keeps_user_data(conf, db_name):
     ) == [("7.5",)]
 
 
-# Run in ``odoo shell``: the database as 19.0.1.0.0 left it (figures on res_partner)
+# Run in ``odoo shell``: the database as 19.0.1.0.0 left it (income figures and
+# an index on the target flag on res_partner)
 BACK_TO_1_0 = """
 env.cr.execute("DELETE FROM customer_income_trend")
 env.cr.execute("ALTER TABLE res_partner ADD COLUMN income_trend varchar")
+env.cr.execute(
+    "CREATE INDEX res_partner__is_target_client_index ON res_partner (is_target_client)"
+)
 env.cr.execute(
     "UPDATE ir_module_module SET latest_version = '19.0.1.0.0'"
     " WHERE name = 'customer_portfolio'"
 )
 env.cr.commit()
 """
+
+
+def _manifest_version():
+    manifest = os.path.join(os.path.dirname(__file__), os.pardir, "__manifest__.py")
+    with open(manifest, encoding="utf-8") as file:
+        return ast.literal_eval(file.read())["version"]
 
 
 def _check_migration_fills_income_trends(conf, db_name):
@@ -331,4 +342,10 @@ def _check_migration_fills_income_trends(conf, db_name):
         db_name,
         "SELECT latest_version FROM ir_module_module WHERE name = %s",
         MODULE,
-    ) == [("19.0.1.1.0",)]
+    ) == [(_manifest_version(),)]
+    # 19.0.2.0.0: no index on the target flag any more
+    assert not _query(
+        db_name,
+        "SELECT 1 FROM pg_indexes WHERE indexname = %s",
+        "res_partner__is_target_client_index",
+    )

@@ -21,7 +21,7 @@ def migrate(cr, version):
     if not version:
         return
     env = api.Environment(cr, SUPERUSER_ID, {})
-    env["res.partner"]._recompute_all_income_trends()
+    env["customer.income.trend"]._recompute_all()
     for column in OLD_COLUMNS:
         if column_exists(cr, "res_partner", column):
             cr.execute(

@@ -1,7 +1,7 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from .res_partner import CLIENT_TIERS
+from ..models.res_partner import CLIENT_TIERS
 
 
 class CustomerPortfolioReport(models.Model):
@@ -30,7 +30,7 @@ class CustomerPortfolioReport(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
+        self.env.execute_query(
             SQL(
                 """
                 CREATE OR REPLACE VIEW %(table)s AS (

@@ -1,7 +1,7 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from .customer_offer import OFFER_STATES
+from ..models.customer_offer import OFFER_STATES
 
 
 class CustomerOfferTargetReport(models.Model):
@@ -36,7 +36,7 @@ class CustomerOfferTargetReport(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
+        self.env.execute_query(
             SQL(
                 """
                 CREATE OR REPLACE VIEW %(table)s AS (

@@ -1,9 +1,8 @@
-import calendar
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .customer_offer import OPEN_STATES
+from ..models.customer_offer import OPEN_STATES
+from ..tools.yearly_dates import occurrence_sql
 
 OCCASION_TYPES = [
     ("birthday", "Birthday"),
@@ -100,24 +99,12 @@ class CustomerOccasion(models.Model):
               JOIN customer_portfolio pf ON pf.id = p.portfolio_id
              WHERE offer.state IN %(open)s AND offer.date_end >= %(today)s
             """,
-            this_year=self._occurrence_sql(today.year),
-            next_year=self._occurrence_sql(today.year + 1),
+            this_year=occurrence_sql(today.year, SQL("month"), SQL("day")),
+            next_year=occurrence_sql(today.year + 1, SQL("month"), SQL("day")),
             today=today,
             year=today.year,
             factor=ID_FACTOR,
             open=OPEN_STATES,
-        )
-
-    @api.model
-    def _occurrence_sql(self, year):
-        """The date of a yearly occasion (month, day) in ``year``; 29 February
-        falls on 28 February in common years."""
-        if calendar.isleap(year):
-            return SQL("make_date(%s, month, day)", year)
-        return SQL(
-            "make_date(%s, month, CASE WHEN month = 2 AND day = 29 THEN 28 "
-            "ELSE day END)",
-            year,
         )
 
     @api.depends("occasion_type", "partner_id", "offer_id", "years")

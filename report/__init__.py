@@ -1,0 +1,3 @@
+from . import customer_portfolio_report
+from . import customer_offer_target_report
+from . import customer_occasion
