@@ -1,3 +1,5 @@
+from importlib.util import find_spec
+
 from . import test_access
 from . import test_constraints
 from . import test_partner_dates
@@ -17,3 +19,8 @@ from . import test_hardening
 from . import test_concurrency
 from . import test_ui
 from . import test_views
+from . import test_query_counts
+
+# optional test library, installed by scripts/requirements-test.txt
+if find_spec("hypothesis"):
+    from . import test_properties

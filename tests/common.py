@@ -6,6 +6,8 @@ from odoo.addons.base.tests.common import BaseCommon
 
 AGENT_GROUPS = "base.group_user,customer_portfolio.group_portfolio_agent"
 MANAGER_GROUPS = "base.group_user,customer_portfolio.group_portfolio_manager"
+# the languages the module ships, and English
+LANGS = ["en_US", "fr_FR", "de_DE", "pt_BR", "pt_PT", "ro_RO", "fi_FI"]
 
 
 class PortfolioCommon(BaseCommon):
@@ -40,4 +42,39 @@ class PortfolioCommon(BaseCommon):
     def _create_client(cls, name, portfolio, **values):
         return cls.env["res.partner"].create(
             {"name": name, "portfolio_id": portfolio.id, **values}
+        )
+
+
+class SegmentCommon(PortfolioCommon):
+    """Two segments of our own instead of the shipped examples."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Segment = cls.env["customer.segment"]
+        Segment.search([]).action_archive()
+        cls.segment_vip = Segment.create(
+            {
+                "name": "VIP",
+                "sequence": 5,
+                "domain": "[('client_tier', '=', 'vip')]",
+                "is_target": True,
+            }
+        )
+        cls.segment_family = Segment.create(
+            {
+                "name": "Families",
+                "sequence": 10,
+                "domain": "[('children_count', '>=', 1)]",
+                "is_target": False,
+            }
+        )
+
+    @classmethod
+    def _create_clients(cls, portfolio, count, **values):
+        return cls.env["res.partner"].create(
+            [
+                {"name": f"Client {i}", "portfolio_id": portfolio.id, **values}
+                for i in range(count)
+            ]
         )

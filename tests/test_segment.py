@@ -6,42 +6,7 @@ from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 
 from ..models import customer_segment
-from .common import AGENT_GROUPS, PortfolioCommon
-
-
-class SegmentCommon(PortfolioCommon):
-    """Two segments of our own instead of the shipped examples."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        Segment = cls.env["customer.segment"]
-        Segment.search([]).action_archive()
-        cls.segment_vip = Segment.create(
-            {
-                "name": "VIP",
-                "sequence": 5,
-                "domain": "[('client_tier', '=', 'vip')]",
-                "is_target": True,
-            }
-        )
-        cls.segment_family = Segment.create(
-            {
-                "name": "Families",
-                "sequence": 10,
-                "domain": "[('children_count', '>=', 1)]",
-                "is_target": False,
-            }
-        )
-
-    @classmethod
-    def _create_clients(cls, portfolio, count, **values):
-        return cls.env["res.partner"].create(
-            [
-                {"name": f"Client {i}", "portfolio_id": portfolio.id, **values}
-                for i in range(count)
-            ]
-        )
+from .common import AGENT_GROUPS, SegmentCommon
 
 
 @tagged("post_install", "-at_install")

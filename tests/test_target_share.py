@@ -2,7 +2,7 @@ from datetime import date
 
 from odoo.tests import tagged
 
-from .test_segment import SegmentCommon
+from .common import SegmentCommon
 
 
 @tagged("post_install", "-at_install")

@@ -8,7 +8,7 @@ from unittest.mock import PropertyMock, patch
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import ChromeBrowser
 
-from .common import AGENT_GROUPS, MANAGER_GROUPS
+from .common import AGENT_GROUPS, LANGS, MANAGER_GROUPS
 
 # Opens the Portfolio tab when there is one, waits for the selector and shows
 # the notebook.
@@ -28,7 +28,6 @@ const wait = async (selector) => {
 };
 wait(%r);
 """
-LANGS = ["en_US", "fr_FR", "de_DE", "pt_BR", "pt_PT", "ro_RO", "fi_FI"]
 
 
 class PortfolioTourCase(HttpCase):

@@ -1,6 +1,6 @@
 from odoo.tests import TransactionCase, tagged
 
-from .test_ui import LANGS
+from .common import LANGS
 
 
 @tagged("post_install", "-at_install")

@@ -1,0 +1,90 @@
+"""The agent's hot paths cost a fixed number of queries, whatever the book's size."""
+
+from odoo.tests import tagged, users, warmup
+
+from .common import PortfolioCommon
+
+# what the client form and list show of the register
+REGISTER_SPEC = {
+    "portfolio_id": {"fields": {"display_name": {}}},
+    "portfolio_agent_id": {"fields": {"display_name": {}}},
+    "client_tier": {},
+    "birthdate": {},
+    "age": {},
+    "days_to_birthday": {},
+    "client_since": {},
+    "marital_status": {},
+    "children_count": {},
+    "is_retired": {},
+    "lifecycle_stage": {},
+    "lifecycle_stage_derived": {},
+    "income_amount": {},
+    "income_currency_id": {"fields": {"display_name": {}}},
+    "income_trend": {},
+    "income_trend_pct": {},
+    "location_risk_level": {},
+    "segment_id": {"fields": {"display_name": {}}},
+    "is_target_client": {},
+    "offer_count": {},
+}
+FORM_SPEC = {
+    **REGISTER_SPEC,
+    "income_record_ids": {"fields": {"date": {}, "amount": {}}},
+    "life_event_ids": {"fields": {"date": {}, "event_type": {}}},
+    "location_risk_ids": {"fields": {"display_name": {}, "severity": {}}},
+}
+
+
+@tagged("post_install", "-at_install")
+class TestQueryCounts(PortfolioCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.clients = cls.client_a | cls.env["res.partner"].create(
+            [
+                {
+                    "name": f"Client A{index}",
+                    "portfolio_id": cls.portfolio_a.id,
+                    "birthdate": f"19{50 + index}-0{1 + index % 9}-1{index % 9}",
+                    "client_since": "2015-06-01",
+                }
+                for index in range(30)
+            ]
+        )
+        cls.env["customer.income.record"].create(
+            [
+                {"partner_id": client.id, "date": date, "amount": amount}
+                for client in cls.clients
+                for date, amount in (("2024-01-01", 1000), ("2025-01-01", 900))
+            ]
+        )
+        cls.env["customer.life.event"].create(
+            [
+                {"partner_id": client.id, "date": "2020-05-01", "event_type": kind}
+                for client in cls.clients
+                for kind in ("marriage", "birth_of_child")
+            ]
+        )
+
+    @users("agent_a", "portfolio_manager")
+    @warmup
+    def test_client_form_load(self):
+        client = self.client_a.with_env(self.env)
+        with self.assertQueryCount(agent_a=13, portfolio_manager=14):
+            client.web_read(FORM_SPEC)
+
+    @users("agent_a", "portfolio_manager")
+    @warmup
+    def test_client_list_does_not_grow_with_the_book(self):
+        """Reading 31 clients costs what reading 3 does: no query per client."""
+        Partner = self.env["res.partner"]
+        domain = [("portfolio_id", "=", self.portfolio_a.id)]
+        self.env.invalidate_all()
+        # a full first page also counts the clients
+        with self.assertQueryCount(agent_a=11, portfolio_manager=12):
+            page = Partner.web_search_read(domain, REGISTER_SPEC, limit=3)
+        self.assertEqual(page["length"], 31)
+        self.env.invalidate_all()
+        with self.assertQueryCount(agent_a=10, portfolio_manager=11):
+            page = Partner.web_search_read(domain, REGISTER_SPEC, limit=40)
+        self.assertEqual(len(page["records"]), 31)
