@@ -27,6 +27,7 @@
         "views/customer_income_record_views.xml",
         "views/customer_life_event_views.xml",
         "views/res_partner_views.xml",
+        "views/res_partner_consent_views.xml",
         "views/res_config_settings_views.xml",
         "views/customer_offer_views.xml",
         "views/customer_offer_template_views.xml",

@@ -3,12 +3,14 @@ from . import customer_income_record
 from . import customer_income_trend
 from . import customer_life_event
 from . import res_partner
+from . import res_partner_consent
 from . import customer_segment
 from . import customer_location_risk
 from . import customer_offer_month
 from . import customer_offer_template
 from . import customer_offer_category
 from . import customer_offer
+from . import customer_offer_channel
 from . import res_config_settings
 from . import customer_portfolio_snapshot
 from . import customer_portfolio_report
