@@ -28,6 +28,7 @@
         "views/customer_life_event_views.xml",
         "views/res_partner_views.xml",
         "views/res_partner_consent_views.xml",
+        "views/offer_unsubscribe_templates.xml",
         "views/res_config_settings_views.xml",
         "views/customer_offer_views.xml",
         "views/customer_offer_template_views.xml",

@@ -1,8 +1,9 @@
 from datetime import date, datetime
 
 from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
+from .common import AGENT_GROUPS
 from .test_offers import OfferCommon
 
 BIRTHDAY = date(2026, 5, 10)
@@ -146,3 +147,63 @@ class TestConsent(OfferCommon):
         self.client_a.offer_channel = "none"
         offers = self.Offer.generate_offers(BIRTHDAY)
         self.assertEqual(offers.partner_id, self.client_b)
+
+    def test_offer_email_carries_unsubscribe_link(self):
+        offers = self.Offer.generate_offers(BIRTHDAY)
+        offer = offers.filtered(lambda o: o.partner_id == self.client_a)
+        url = self.client_a.offer_unsubscribe_url
+        self.assertIn(
+            f"/customer_portfolio/unsubscribe/{self.client_a.id}/", url, "signed link"
+        )
+        self.assertIn(url, self._mails(offer).body_html)
+        self.assertNotEqual(url, self.client_b.offer_unsubscribe_url)
+
+
+@tagged("post_install", "-at_install")
+class TestUnsubscribe(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        agent = new_test_user(cls.env, login="unsub_agent", groups=AGENT_GROUPS)
+        portfolio = cls.env["customer.portfolio"].create(
+            {"name": "Unsub Book", "agent_id": agent.id}
+        )
+        cls.client = cls.env["res.partner"].create(
+            {
+                "name": "Unsub Client",
+                "email": "unsub@example.com",
+                "portfolio_id": portfolio.id,
+                "offer_consent": "granted",
+            }
+        )
+
+    def test_unsubscribe_link_withdraws_consent(self):
+        url = self.client.offer_unsubscribe_url
+        # following the link (as mail scanners do) only asks to confirm
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Unsubscribe", response.text)
+        self.client.invalidate_recordset()
+        self.assertEqual(self.client.offer_consent, "granted")
+        response = self.url_open(url, data={"confirm": "1"})
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("You are unsubscribed", response.text)
+        self.client.invalidate_recordset()
+        self.assertEqual(self.client.offer_consent, "withdrawn")
+        self.assertEqual(self.client.offer_consent_source, "unsubscribe link")
+        self.assertTrue(self.client.offer_consent_date)
+        self.assertEqual(self.client._get_offer_channels(), {self.client.id: "phone"})
+        tracking = self.client.message_ids.tracking_value_ids.filtered(
+            lambda v: v.field_id.name == "offer_consent"
+        )
+        self.assertEqual(tracking[:1].new_value_char, "Withdrawn")
+
+    def test_unsubscribe_link_with_wrong_token_changes_nothing(self):
+        for url in (
+            f"/customer_portfolio/unsubscribe/{self.client.id}/forged",
+            f"/customer_portfolio/unsubscribe/{self.client.id + 1000000}/forged",
+        ):
+            response = self.url_open(url, data={"confirm": "1"})
+            self.assertEqual(response.status_code, 404)
+        self.client.invalidate_recordset()
+        self.assertEqual(self.client.offer_consent, "granted")
