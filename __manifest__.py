@@ -45,6 +45,7 @@
         "views/customer_portfolio_today_views.xml",
         "views/customer_occasion_views.xml",
         "views/customer_portfolio_agent_history_views.xml",
+        "views/customer_erasure_log_views.xml",
         "views/customer_portfolio_menus.xml",
     ],
     "assets": {

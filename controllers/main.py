@@ -30,3 +30,24 @@ class CustomerPortfolioController(http.Controller):
             )
             return request.render("customer_portfolio.offer_unsubscribe_done", values)
         return request.render("customer_portfolio.offer_unsubscribe_confirm", values)
+
+    @http.route(
+        "/customer_portfolio/export/<int:partner_id>",
+        type="http",
+        auth="user",
+        methods=["GET"],
+        sitemap=False,
+    )
+    def export_register(self, partner_id, **kwargs):
+        """Download everything the module holds on a client, as JSON: only for
+        those ``action_export_register`` lets through (checked again here)."""
+        partner = request.env["res.partner"].browse(partner_id)
+        content, filename = partner._get_register_export_file()
+        return request.make_response(
+            content,
+            headers=[
+                ("Content-Type", "application/json; charset=utf-8"),
+                ("Content-Disposition", http.content_disposition(filename)),
+                ("Cache-Control", "no-store"),
+            ],
+        )

@@ -4,6 +4,7 @@ from . import customer_income_trend
 from . import customer_life_event
 from . import res_partner
 from . import res_partner_consent
+from . import res_partner_data_request
 from . import customer_segment
 from . import customer_location_risk
 from . import customer_offer_month
@@ -19,3 +20,4 @@ from . import customer_occasion
 from . import customer_portfolio_today
 from . import customer_portfolio_agent_history
 from . import ir_qweb
+from . import customer_erasure_log
