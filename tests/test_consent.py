@@ -8,6 +8,7 @@ from odoo.tools import mute_logger
 
 from .common import AGENT_GROUPS, MANAGER_GROUPS, PortfolioCommon
 from .test_offers import OfferCommon
+from .test_ui import PortfolioTourCase
 
 BIRTHDAY = date(2026, 5, 10)
 
@@ -447,3 +448,21 @@ class TestDataRequestsRpc(HttpCase):
         self.assertEqual(self.client.name, f"Erased client #{self.client.id}")
         self.assertFalse(self.client.email)
         self.assertFalse(self.client.income_record_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestConsentUi(PortfolioTourCase):
+    def test_agent_records_consent(self):
+        client = self.env["res.partner"].create(
+            {"name": "Tour Consent", "portfolio_id": self.portfolio.id}
+        )
+        self.start_tour(
+            f"/odoo/res.partner/{client.id}",
+            "customer_portfolio_consent_tour",
+            login="tour_agent",
+        )
+        self.assertEqual(
+            (client.offer_channel, client.offer_consent, client.offer_consent_source),
+            ("phone", "granted", "Signed form"),
+        )
+        self.assertTrue(client.offer_consent_date)
