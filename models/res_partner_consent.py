@@ -58,10 +58,15 @@ class ResPartner(models.Model):
 
     def _compute_offer_unsubscribe_url(self):
         for partner in self:
-            partner.offer_unsubscribe_url = partner.id and urljoin(
-                partner.get_base_url(),
-                f"/customer_portfolio/unsubscribe/{partner.id}/"
-                f"{partner._get_offer_unsubscribe_token()}",
+            # no link before the contact is saved (a NewId is falsy)
+            partner.offer_unsubscribe_url = (
+                urljoin(
+                    partner.get_base_url(),
+                    f"/customer_portfolio/unsubscribe/{partner.id}/"
+                    f"{partner._get_offer_unsubscribe_token()}",
+                )
+                if partner.id
+                else False
             )
 
     @api.model_create_multi
