@@ -21,3 +21,4 @@ from . import customer_portfolio_today
 from . import customer_portfolio_agent_history
 from . import ir_qweb
 from . import customer_erasure_log
+from . import mail_mail

@@ -159,8 +159,13 @@ class TestConsent(OfferCommon):
         self.assertIn(
             f"/customer_portfolio/unsubscribe/{self.client_a.id}/", url, "signed link"
         )
-        self.assertIn(url, self._mails(offer).body_html)
+        mail = self._mails(offer)
+        self.assertIn(url, mail.body_html)
         self.assertNotEqual(url, self.client_b.offer_unsubscribe_url)
+        # and in the one-click unsubscribe headers mail clients show
+        headers = mail._prepare_outgoing_list()[0]["headers"]
+        self.assertEqual(headers["List-Unsubscribe"], f"<{url}>")
+        self.assertEqual(headers["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click")
 
 
 @tagged("post_install", "-at_install")
