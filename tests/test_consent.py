@@ -328,6 +328,7 @@ class TestDataRequests(PortfolioCommon):
         self.assertFalse(
             self.env["customer.life.event"].search([("partner_id", "=", client.id)])
         )
+        self.assertFalse(client.income_amount)
         # the offers stay for the statistics, without personal data
         self.assertEqual(self.env["customer.offer"].search_count([]), offer_count)
         self.assertEqual(sorted(self.offers.mapped("state")), ["accepted", "draft"])
