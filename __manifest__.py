@@ -27,6 +27,8 @@
         "views/customer_income_record_views.xml",
         "views/customer_life_event_views.xml",
         "views/res_partner_views.xml",
+        "views/res_partner_consent_views.xml",
+        "views/offer_unsubscribe_templates.xml",
         "views/res_config_settings_views.xml",
         "views/customer_offer_views.xml",
         "views/customer_offer_template_views.xml",
@@ -43,6 +45,7 @@
         "views/customer_portfolio_today_views.xml",
         "report/customer_occasion_views.xml",
         "views/customer_portfolio_agent_history_views.xml",
+        "views/customer_erasure_log_views.xml",
         "views/customer_portfolio_menus.xml",
     ],
     "assets": {

@@ -224,6 +224,7 @@ class CustomerOffer(models.Model):
     def action_send(self):
         """Email the draft offers to their clients."""
         self._check_state(("draft",))
+        self._check_email_channel()
         self._send_emails()
         self.state = "sent"
 
@@ -539,10 +540,12 @@ class CustomerOffer(models.Model):
     def _deliver(self, digest=True):
         """Email the new offers, schedule the agents' activities (and, with
         ``digest``, update their digest)."""
-        to_send = self.filtered("template_id.mail_template_id")
+        # consent and preferred channel: the others are called, not emailed
+        emailed = self._filter_email_channel(schedule_calls=True)
+        to_send = emailed.filtered("template_id.mail_template_id")
         to_send._send_emails()
         to_send.with_context(tracking_disable=True).state = "sent"
-        with_activity = self.filtered("template_id.activity_type_id")
+        with_activity = emailed.filtered("template_id.activity_type_id")
         # one notification per activity is what the digest avoids: no assignment mail
         Activity = self.env["mail.activity"].with_context(
             mail_activity_quick_update=True
@@ -655,9 +658,10 @@ class CustomerOffer(models.Model):
             Markup("<li>%s: %s</li>") % (template.name, count)
             for template, count in counts
         )
-        return Markup("<p>%s</p><ul>%s</ul>") % (
+        return Markup("<p>%s</p><ul>%s</ul>%s") % (
             self.env._("New offers were made to your clients today:"),
             lines,
+            self._get_digest_calls_note(agent, start),
         )
 
     # ------------------------------------------------------------

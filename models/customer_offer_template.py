@@ -172,6 +172,7 @@ class CustomerOfferTemplate(models.Model):
                 ("portfolio_id", "!=", False),
                 ("portfolio_id.active", "=", True),
                 ("portfolio_opt_out", "=", False),
+                ("offer_channel", "!=", "none"),
                 ("is_blacklisted", "=", False),
             ]
         )

@@ -20,6 +20,7 @@ from . import test_concurrency
 from . import test_ui
 from . import test_views
 from . import test_query_counts
+from . import test_consent
 
 # optional test library, installed by scripts/requirements-test.txt
 if find_spec("hypothesis"):

@@ -390,6 +390,8 @@ class TestOfferRules(OfferCommon):
                     "name": f"Client {i}",
                     "portfolio_id": self.portfolio_a.id,
                     "birthdate": "1990-05-10",
+                    # emailed: a client without email is called instead
+                    "email": f"client{i}@example.com",
                 }
                 for i in range(3)
             ]

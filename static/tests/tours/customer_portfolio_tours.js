@@ -333,3 +333,25 @@ tours.add("customer_portfolio_menus_tour", {
             }));
     },
 });
+
+tours.add("customer_portfolio_consent_tour", {
+    steps: () => [
+        {
+            content: "open the Portfolio tab",
+            trigger: ".o_notebook .nav-link:contains('Portfolio')",
+            run: "click",
+        },
+        {
+            content: "consent is unknown and offers go by email at first",
+            trigger: ".o_field_widget[name=offer_consent] .o_select_menu_toggler:value(Unknown)",
+        },
+        ...pick(".o_field_widget[name=offer_channel]", "Phone"),
+        ...pick(".o_field_widget[name=offer_consent]", "Granted"),
+        {
+            content: "say how the consent was given",
+            trigger: ".o_field_widget[name=offer_consent_source] input",
+            run: "edit Signed form",
+        },
+        ...saveForm(),
+    ],
+});
