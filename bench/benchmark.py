@@ -5,6 +5,7 @@ Run it through ``bench/run.sh`` (it finds Odoo, PostgreSQL and the venv)::
     bash bench/run.sh                       # 100k and 1M clients
     bash bench/run.sh --sizes 100000        # one size
     bash bench/run.sh --sizes 100000 --reuse   # keep and reuse a built database
+    bash bench/run.sh --steps contact_cost --before-addons DIR   # what a contact pays
 
 For each size it builds a database ``cp_bench_<size>`` (module installed, the
 clients generated in SQL), then measures each job in its own subprocess (so
@@ -12,6 +13,11 @@ that the peak RSS is the job's), rolled back at the end so that every job and
 its naive counterpart see the same data. The naive way (search everything,
 filter in Python, write record by record) runs on a time budget and its rate
 is extrapolated to the full size. It prints markdown tables.
+
+The ``contact_cost`` step builds small databases of its own instead: one with
+``contacts`` and ``mail`` only, one with the module (and one with the module
+found in ``--before-addons DIR``), and measures what a plain contact pays
+there: its creation, an address change and a chatter load.
 """
 
 import argparse
@@ -30,6 +36,12 @@ DUE_OFFERS = 1000  # open offers whose validity ended before the bench day
 AGENTS = 200
 TIMEZONES = ["Europe/Brussels", "Europe/Paris", "America/New_York", "Asia/Tokyo"]
 STEPS = ["offers", "trend", "trend_full", "risk", "segments", "expiry"]
+# steps run on databases of their own, not on the generated clients
+CONTACT_STEPS = ["contact_cost"]
+CONTACTS = 1000  # contacts created, then moved, by the contact_cost step
+CHATTER_MESSAGES = 40  # messages on the contact whose chatter is loaded
+CHATTER_LOADS = 20  # chatter loads measured (the average is reported)
+CITIES = [f"Town {i:02d}" for i in range(20)]  # 10 of them are risk areas
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -38,14 +50,18 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # ----------------------------------------------------------------------------
 
 
-def odoo_env(config, db):
-    """Load the registry of ``db``; return (registry, cursor, env as root)."""
+def odoo_env(config, db, addons_path=None):
+    """Load the registry of ``db``; return (registry, cursor, env as root).
+
+    ``addons_path`` replaces the configuration's (e.g. another version of the
+    module)."""
     import odoo
     from odoo.modules.registry import Registry
     from odoo.tools import config as odoo_config
 
+    extra = [f"--addons-path={addons_path}"] if addons_path else []
     odoo_config.parse_config(
-        ["-c", config, "-d", db, "--log-level=warn"], setup_logging=True
+        ["-c", config, "-d", db, "--log-level=warn", *extra], setup_logging=True
     )
     registry = Registry(db)
     cr = registry.cursor()
@@ -574,6 +590,114 @@ def step_expiry(env):
     }
 
 
+def _contact_vals(i, shift=0):
+    """A plain contact (no portfolio) with an address in one of CITIES."""
+    return {
+        "name": f"Contact {i:05d}",
+        "street": f"{i + shift} Main Street",
+        "city": CITIES[(i + shift) % len(CITIES)],
+        "zip": f"{10000 + (i + shift) % len(CITIES)}",
+    }
+
+
+def step_contact_cost(env):
+    """What any contact pays for the installed modules: creating and moving
+    plain contacts (no portfolio) as the administrator, and loading a contact's
+    chatter as an internal user without portfolio rights.
+
+    Runs as well on a database without customer_portfolio, for comparison.
+    """
+    us = env.ref("base.us")
+    admin = env.ref("base.user_admin")
+    user = (
+        env["res.users"]
+        .with_context(no_reset_password=True)
+        .create(
+            {
+                "name": "Plain User",
+                "login": "bench_plain_user",
+                "group_ids": [(6, 0, [env.ref("base.group_user").id])],
+            }
+        )
+    )
+    if "customer.location.risk" in env:
+        # areas in effect on 10 of the 20 towns: what a contact is matched against
+        env["customer.location.risk"].create(
+            [
+                {"name": f"Flood {city}", "severity": "medium", "country_id": us.id,
+                 "city": city, "date_start": date.today() - timedelta(days=1)}
+                for city in CITIES[:10]
+            ]
+        )  # fmt: skip
+    thread = env["res.partner"].create(_contact_vals(0) | {"country_id": us.id})
+    notes = [f"Note {i}" for i in range(CHATTER_MESSAGES)]
+    for note in notes:
+        thread.message_post(body=note, message_type="comment")
+    env.flush_all()
+
+    Partner = env["res.partner"].with_user(admin)
+    results = []
+
+    def one_by_one():
+        return Partner.browse(
+            [
+                Partner.create(_contact_vals(i) | {"country_id": us.id}).id
+                for i in range(CONTACTS)
+            ]
+        )
+
+    created, wall, queries = measure(env, one_by_one)
+    results.append(
+        ("create a contact (one create per contact)", CONTACTS, wall, queries)
+    )
+    _res, wall, queries = measure(
+        env,
+        lambda: Partner.create(
+            [_contact_vals(i) | {"country_id": us.id} for i in range(CONTACTS)]
+        ),
+    )
+    # an import: the whole batch is one operation
+    results.append((f"create {CONTACTS:,} contacts in one create", 1, wall, queries))
+
+    def move():
+        for i, partner in enumerate(created):
+            partner.write(
+                {key: val for key, val in _contact_vals(i, shift=1).items()
+                 if key != "name"}
+            )  # fmt: skip
+
+    _res, wall, queries = measure(env, move)
+    results.append(
+        ("write a contact's address (street, city, ZIP)", CONTACTS, wall, queries)
+    )
+
+    Message = env["mail.message"].with_user(user)
+    domain = [("res_id", "=", thread.id), ("model", "=", "res.partner")]
+    loads = []
+    for _i in range(CHATTER_LOADS):
+        env.invalidate_all()
+        res, wall, queries = measure(
+            env, lambda: Message._message_fetch(domain, limit=30)
+        )
+        loads.append((wall, queries))
+    # the median load, less sensitive than the mean to a busy machine
+    wall, queries = sorted(loads)[len(loads) // 2]
+    label = (
+        f"load a contact's chatter ({len(res['messages'])} of {CHATTER_MESSAGES}"
+        " messages, internal user)"
+    )
+    results.append((label, 1, wall, queries))
+    return {
+        "rows": [
+            {"label": label, "n": n, "wall": wall, "queries": queries}
+            for label, n, wall, queries in results
+        ],
+        "wall": sum(r[2] for r in results),
+        "queries": sum(r[3] for r in results),
+        "detail": "",
+    }
+
+
 # ---- the naive ORM way: search all, filter in Python, write per record ------
 
 
@@ -766,10 +890,10 @@ def step_expiry_naive(env, budget):
     return done, len(offers), wall + search_time, queries
 
 
-def run_step(config, db, step, budget, profile=None):
+def run_step(config, db, step, budget, profile=None, addons_path=None):
     """Run one step (fast or naive) in this process; print its figures as JSON."""
     PROFILE.update(dir=profile, step=step)
-    _registry, cr, env = odoo_env(config, db)
+    _registry, cr, env = odoo_env(config, db, addons_path)
     baseline_rss = peak_rss_mb()
     try:
         if step.endswith("_naive"):
@@ -886,6 +1010,76 @@ def run_size(args, size):
     return results
 
 
+def core_addons_path(config):
+    """The configuration's addons path without the folder of customer_portfolio."""
+    import configparser
+
+    parser = configparser.ConfigParser()
+    parser.read(config)
+    paths = parser["options"]["addons_path"].split(",")
+    return [
+        p for p in paths if not os.path.isdir(os.path.join(p, "customer_portfolio"))
+    ]
+
+
+def run_contact_cost(args):
+    """Measure what a plain contact pays on three fresh databases: without the
+    module (contacts and mail only), with the module, and, with
+    ``--before-addons DIR``, with the version of the module in DIR."""
+    variants = [("contacts and mail only", "contacts,mail", None)]
+    if args.before_addons:
+        before = ",".join(
+            [os.path.abspath(args.before_addons), *core_addons_path(args.config)]
+        )
+        variants.append(("with the module, before", "customer_portfolio", before))
+    variants.append(("with the module", "customer_portfolio", None))
+    results = []
+    for n, (label, modules, addons_path) in enumerate(variants):
+        db = f"cp_bench_contacts_{n}"
+        extra = [f"--addons-path={addons_path}"] if addons_path else []
+        exists = subprocess.run(
+            ["psql", "-d", db, "-Atqc", "SELECT 1"], capture_output=True, check=False
+        )
+        if args.reuse and exists.returncode == 0:
+            print(f"Reusing database {db} ({label})")
+        else:
+            print(f"Building database {db} ({label}: {modules})", flush=True)
+            subprocess.run(["dropdb", "--if-exists", "--force", db], check=True)
+            subprocess.run(
+                [sys.executable, "-m", "odoo", "-c", args.config, "-d", db,
+                 "-i", modules, "--stop-after-init", "--log-level=warn", *extra],
+                check=True,
+            )  # fmt: skip
+        print(f"[contacts] {label} ...", flush=True)
+        step = ["--step", "contact_cost", "--db", db]
+        result = child(
+            args, *step, *(["--addons-path", addons_path] if addons_path else [])
+        )
+        results.append((label, result))
+        if not args.keep:
+            subprocess.run(["dropdb", "--if-exists", "--force", db], check=True)
+    return results
+
+
+def report_contact_cost(results):
+    out = ["\n### What a contact pays\n"]
+    out.append("| Operation | " + " | ".join(label for label, _r in results) + " |")
+    out.append("|---|" + "---:|" * len(results))
+    for i, row in enumerate(results[0][1]["rows"]):
+        cells = []
+        for _label, result in results:
+            r = result["rows"][i]
+            cells.append(
+                f"{r['wall'] / r['n'] * 1000:,.1f} ms, {r['queries'] / r['n']:,.1f} q"
+            )
+        out.append(f"| {row['label']} | " + " | ".join(cells) + " |")
+    out.append(
+        "\nWall time in ms and SQL queries, per contact (per batch for the"
+        f" batch create, median of {CHATTER_LOADS} loads for the chatter)."
+    )
+    return "\n".join(out)
+
+
 LABELS = {
     "offers": "generate_offers (one day)",
     "trend": "income trend, all clients: band change",
@@ -958,7 +1152,9 @@ def main():
     )
     parser.add_argument("--keep", action="store_true", help="keep the databases")
     parser.add_argument(
-        "--steps", default=",".join(STEPS), help=f"among {','.join(STEPS)}"
+        "--steps",
+        default=",".join(STEPS),
+        help=f"among {','.join(STEPS + CONTACT_STEPS)}",
     )
     parser.add_argument(
         "--naive-budget",
@@ -974,17 +1170,30 @@ def main():
     parser.add_argument("--step", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--budget", type=float, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--before-addons",
+        metavar="DIR",
+        help="contact_cost: also measure the customer_portfolio found in DIR",
+    )
+    parser.add_argument("--addons-path", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build:
         return run_build(args.config, args.build, args.size)
     if args.step:
-        return run_step(args.config, args.db, args.step, args.budget, args.profile)
+        return run_step(
+            args.config, args.db, args.step, args.budget, args.profile, args.addons_path
+        )
     args.keep = args.keep or args.reuse
-    args.steps = [s for s in args.steps.split(",") if s]
+    steps = [s for s in args.steps.split(",") if s]
+    args.steps = [s for s in steps if s not in CONTACT_STEPS]
+    contact_results = run_contact_cost(args) if "contact_cost" in steps else None
     all_results = {}
-    for size in (int(s) for s in args.sizes.split(",")):
-        all_results[size] = run_size(args, size)
-    print(report(all_results))
+    if args.steps:
+        for size in (int(s) for s in args.sizes.split(",")):
+            all_results[size] = run_size(args, size)
+        print(report(all_results))
+    if contact_results:
+        print(report_contact_cost(contact_results))
 
 
 if __name__ == "__main__":
