@@ -204,7 +204,7 @@ class ResPartner(models.Model):
             partner.lifecycle_stage_derived = partner._derive_lifecycle_stage(today)
 
     def _derive_lifecycle_stage(self, today):
-        """Family life-cycle stage from household and age (rules in README.md)."""
+        """Family life-cycle stage from household and age (rules in readme/USAGE.md)."""
         self.ensure_one()
         age = relativedelta(today, self.birthdate).years if self.birthdate else None
         if self.is_retired or (age is not None and age >= RETIREMENT_AGE):

@@ -141,12 +141,14 @@ class ResPartner(models.Model):
 
     def _sync_location_risks(self):
         """Re-match the partners against the areas in effect, set-based."""
+        if not self:
+            return
         areas = (
             self.env["customer.location.risk"]
             .sudo()
             .search([("is_current", "=", True)])
         )
-        if not self or not areas:
+        if not areas:
             # without an area in effect, no partner is covered
             return
         partner_ids = set(self.ids)

@@ -25,7 +25,7 @@ HYPOTHESIS = settings(
 
 
 def reference_trend(records, band=Decimal(5)):
-    """The income rule of README.md, written independently of the SQL.
+    """The income rule of readme/USAGE.md, written independently of the SQL.
 
     ``records`` are (date, amount, currency) in the order they were recorded.
     """
@@ -50,7 +50,7 @@ def reference_trend(records, band=Decimal(5)):
 
 
 def reference_stage(age, marital_status, children, retired):
-    """The life-cycle rule of README.md (first rule that applies)."""
+    """The life-cycle rule of readme/USAGE.md (first rule that applies)."""
     if retired or (age is not None and age >= 65):
         return "retired"
     if age is not None and age >= 55:
