@@ -20,3 +20,5 @@ from . import customer_portfolio_snapshot
 from . import customer_portfolio_today
 from . import customer_portfolio_agent_history
 from . import ir_qweb
+from . import mail_activity
+from . import mail_message
