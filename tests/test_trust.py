@@ -62,7 +62,8 @@ class TestTrust(PortfolioCommon):
         self.assertFalse(self.client_b.income_record_ids)
         self.assertFalse(self.client_b.life_event_ids)
         # the related company writes through to the portfolio: system field
-        self._denied(income.write, {"company_id": self.env.company.id})
+        other = self.env["res.company"].create({"name": "Elsewhere"})
+        self._denied(income.write, {"company_id": other.id})
 
     def test_agent_cannot_hand_a_portfolio_or_client_over(self):
         portfolio = self.portfolio_a.with_user(self.agent_a)
@@ -291,3 +292,52 @@ class TestTrust(PortfolioCommon):
         # back in a book, the register is there again
         self.client_a.portfolio_id = self.portfolio_b
         self.assertTrue(self.income_a.with_user(self.agent_b).read(["amount"]))
+
+    # ------------------------------------------------------------
+    # Merging contacts
+    # ------------------------------------------------------------
+
+    def test_merging_two_clients_keeps_both_registers(self):
+        twin = self._create_client("Client A (twin)", self.portfolio_a)
+        self.Income.create(
+            [
+                {"partner_id": self.client_a.id, "date": "2025-01-01", "amount": 5},
+                {"partner_id": twin.id, "date": "2023-01-01", "amount": 7},
+            ]
+        )
+        twin_event = self.Event.create(
+            {"partner_id": twin.id, "date": "2023-05-01", "event_type": "new_job"}
+        )
+        self.assertEqual(self.client_a.income_trend, "decreasing")
+        # the same occasion on both: one offer is kept, the other set aside
+        twin_offer = self.Offer.create(
+            {
+                "partner_id": twin.id,
+                "template_id": self.template.id,
+                "occasion_key": self.offer_a.occasion_key,
+            }
+        )
+        twin_offer.action_accept()
+        # as Odoo's merge runs it: an administrator (it reads every field)
+        admin = self.env.ref("base.user_admin")
+        self.env["base.partner.merge.automatic.wizard"].with_user(admin)._merge(
+            (self.client_a | twin).ids, self.client_a
+        )
+        self.assertFalse(twin.exists())
+        self.assertEqual(len(self.client_a.income_record_ids), 3)
+        self.assertIn(twin_event, self.client_a.life_event_ids)
+        # recomputed from all three records: 10 (2024) then 5 (2025)
+        self.assertEqual(self.client_a.income_amount, 5)
+        self.assertEqual(self.client_a.income_trend, "decreasing")
+        self.assertEqual(
+            self.env["customer.income.trend"].search_count(
+                [("partner_id", "=", self.client_a.id)]
+            ),
+            1,
+        )
+        offers = self.client_a.offer_ids
+        self.assertEqual(len(offers), 2)
+        # the accepted offer is kept, the draft cancelled and says why
+        self.assertEqual(twin_offer.state, "accepted")
+        self.assertEqual(self.offer_a.state, "cancelled")
+        self.assertIn("set aside", str(self.offer_a.message_ids[0].body))

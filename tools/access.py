@@ -19,9 +19,19 @@ def is_portfolio_manager(env):
 
 def check_manager_fields(records, vals, fnames):
     """Refuse to an agent (or anyone below manager) the fields of ``fnames``
-    present in ``vals``, with a translated AccessError naming them."""
+    that ``vals`` would change on ``records``, with a translated AccessError
+    naming them. Writing back the value a field holds is no change."""
     forbidden = sorted(set(fnames).intersection(vals))
-    if forbidden and not is_portfolio_manager(records.env):
+    if not forbidden or is_portfolio_manager(records.env):
+        return
+    current = records.sudo()
+    forbidden = [
+        fname
+        for fname in forbidden
+        if not current
+        or any(not _holds(record, fname, vals[fname]) for record in current)
+    ]
+    if forbidden:
         raise AccessError(
             records.env._(
                 "Only a portfolio manager can set %(fields)s on %(model)s: "
@@ -33,6 +43,16 @@ def check_manager_fields(records, vals, fnames):
                 model=records._description,
             )
         )
+
+
+def _holds(record, fname, value):
+    """Whether ``record`` already holds the written ``value`` of ``fname``."""
+    field = record._fields[fname]
+    if field.type == "many2one":
+        return record[fname].id == (value or False)
+    if field.type in ("one2many", "many2many"):
+        return False
+    return record[fname] == value or (not record[fname] and not value)
 
 
 def check_target_access(records, vals, fname, operation="write"):
