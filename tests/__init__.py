@@ -18,3 +18,4 @@ from . import test_concurrency
 from . import test_ui
 from . import test_views
 from . import test_trust
+from . import test_threat_model
