@@ -575,3 +575,57 @@ class TestThreatModel(HttpCase):
             *self.call("own", "customer.offer", "action_cancel", ids=offer),
             "agent cancels own offer",
         )
+
+    # ------------------------------------------------------------
+    # The examples of issue 15, as an integrator would try them
+    # ------------------------------------------------------------
+
+    def test_side_channels_are_closed(self):
+        spec = {"portfolio_id": {}, "agent_id": {}, "segment_id": {}}
+        self.assertOutcome(
+            False,
+            *self.call(
+                "other", "customer.offer", "onchange",
+                values={"partner_id": self.client.id}, field_names=["partner_id"],
+                fields_spec=spec,
+            ),
+            "onchange on another agent's client",
+        )  # fmt: skip
+        review = self.env.ref("customer_portfolio.mail_activity_type_income_review")
+        self.assertIn(review, self.client.activity_ids.activity_type_id)
+        for domain in (
+            [("location_risk_level", "=", "high")],
+            [("activity_type_id", "=", review.id)],
+            [("activity_summary", "!=", False)],
+        ):
+            status, body = self.call(
+                "clerk", "res.partner", "search_count",
+                domain=[("id", "=", self.client.id), *domain],
+            )  # fmt: skip
+            self.assertTrue(status != HTTPStatus.OK or body == 0, f"{domain}: {body}")
+        # another agent's client and a missing one answer alike
+        template = self.records["customer.offer.template"].id
+        answers = {
+            self.call(
+                "other", "customer.offer", "create",
+                vals_list=[{"partner_id": partner_id, "template_id": template,
+                            "occasion_key": occasion_key}],
+            )[1]["message"]
+            for partner_id in (self.client.id, self.client.id + 10**6)
+            for occasion_key in (self.records["customer.offer"].occasion_key, "new")
+        }  # fmt: skip
+        self.assertEqual(len(answers), 1, answers)
+
+    def test_history_is_kept(self):
+        self.assertOutcome(
+            False,
+            *self.call("own", "res.partner", "unlink", ids=self.client.ids),
+            "agent deletes a client with history",
+        )
+        self.assertOutcome(
+            False,
+            *self.call("manager", "customer.portfolio", "unlink",
+                       ids=self.portfolio.ids),
+            "manager deletes a portfolio with history",
+        )  # fmt: skip
+        self.assertTrue(self.client.exists() and self.portfolio.exists())
