@@ -5,6 +5,7 @@ from ..tools.access import (
     check_manager_fields,
     check_onchange_targets,
     check_target_access,
+    check_targets_access,
 )
 
 TREND_INPUTS = {"partner_id", "date", "amount", "currency_id"}
@@ -74,9 +75,9 @@ class CustomerIncomeRecord(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # the rules check the record, not the client it is put on
+        check_targets_access(self, vals_list, "partner_id")
         for vals in vals_list:
-            # the rules check the record, not the client it is put on
-            check_target_access(self, vals, "partner_id")
             check_manager_fields(self, vals, {"company_id"})
         records = super().create(vals_list)
         records.partner_id._refresh_income_trend()

@@ -16,6 +16,7 @@ from ..tools.access import (
     check_manager_fields,
     check_onchange_targets,
     check_target_access,
+    check_targets_access,
     is_portfolio_manager,
 )
 from .customer_offer_template import DATE_TRIGGERS
@@ -221,9 +222,9 @@ class CustomerOffer(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # the same answer whether the client has this occasion or not
+        check_targets_access(self, vals_list, "partner_id")
         for vals in vals_list:
-            # the same answer whether the client has this occasion or not
-            check_target_access(self, vals, "partner_id")
             # every offer starts as a draft
             draft = vals.get("state") == "draft"
             check_manager_fields(

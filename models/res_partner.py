@@ -5,6 +5,7 @@ from ..tools.access import (
     check_manager_fields,
     check_onchange_targets,
     check_target_access,
+    check_targets_access,
 )
 
 PORTFOLIO_GROUP = "customer_portfolio.group_portfolio_agent"
@@ -76,8 +77,9 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_targets_access(self, vals_list, "portfolio_id")
         for vals in vals_list:
-            self._check_portfolio_values(vals)
+            check_manager_fields(self, vals, {"portfolio_agent_id"})
         return super().create(vals_list)
 
     def write(self, vals):

@@ -57,16 +57,25 @@ def _holds(record, fname, value):
 
 def check_target_access(records, vals, fname, operation="write"):
     """Check that the user may ``operation`` the record ``vals[fname]`` points
-    to (a many2one id), as the record rules would check it on that record.
+    to (a many2one id), as the record rules would check it on that record."""
+    check_targets_access(records, [vals], fname, operation)
+
+
+def check_targets_access(records, vals_list, fname, operation="write"):
+    """Check that the user may ``operation`` the records the many2one
+    ``fname`` of ``vals_list`` points to, in two queries for the whole list.
 
     A missing record and a forbidden one get the same AccessError, which names
     neither: the answer tells nothing about records the user may not read.
     """
-    if records.env.su or not vals.get(fname):
+    if records.env.su:
+        return
+    ids = {vals[fname] for vals in vals_list if vals.get(fname)}
+    if not ids:
         return
     field = records._fields[fname]
-    target = records.env[field.comodel_name].browse(vals[fname])
-    if not target.exists() or not target.has_access(operation):
+    targets = records.env[field.comodel_name].browse(ids).exists()
+    if len(targets) < len(ids) or targets._filtered_access(operation) != targets:
         raise AccessError(
             records.env._(
                 "You cannot set this %(field)s on %(model)s: it is not one you "
