@@ -38,7 +38,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         self._set_aside_duplicate_offers(src_partners, dst_partner)
         # derived from the client: recomputed below, not carried over
         src_partners.sudo().write({"segment_id": False, "is_target_client": False})
-        super()._update_foreign_keys(src_partners, dst_partner)
+        result = super()._update_foreign_keys(src_partners, dst_partner)
         self.env.invalidate_all()
         dst_partner = dst_partner.sudo()
         dst_partner.modified(["income_record_ids", "life_event_ids", "offer_ids"])
@@ -46,6 +46,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         self.env["customer.segment"]._recompute_segments(
             dst_partner.filtered("portfolio_id")
         )
+        return result
 
     def _set_aside_duplicate_offers(self, src_partners, dst_partner):
         """Of the offers of the merged clients for the same template and
