@@ -629,3 +629,18 @@ class TestThreatModel(HttpCase):
             "manager deletes a portfolio with history",
         )  # fmt: skip
         self.assertTrue(self.client.exists() and self.portfolio.exists())
+
+    def test_report_download_by_role(self):
+        """The portfolio report of agent A's book: theirs and the manager's."""
+        url = (
+            "/report/html/customer_portfolio.report_customer_portfolio/"
+            f"{self.portfolio.id}"
+        )
+        for role, allowed in (("own", True), ("manager", True), ("other", False),
+                              ("manager2", False), ("plain", False)):  # fmt: skip
+            user = self.users[role]
+            self.authenticate(user.login, user.login)
+            with mute_logger("odoo.http", "odoo.addons.base.models.ir_rule"):
+                response = self.url_open(url)
+            got = response.status_code == HTTPStatus.OK and "TM Client" in response.text
+            self.assertEqual(got, allowed, f"{role}: {response.status_code}")
