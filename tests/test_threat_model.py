@@ -644,3 +644,48 @@ class TestThreatModel(HttpCase):
                 response = self.url_open(url)
             got = response.status_code == HTTPStatus.OK and "TM Client" in response.text
             self.assertEqual(got, allowed, f"{role}: {response.status_code}")
+
+    def web_call(self, role, model, method, *args, **kwargs):
+        """Call like the web client: JSON-RPC on the user's session."""
+        user = self.users[role]
+        self.authenticate(user.login, user.login)
+        with mute_logger("odoo.http"):
+            response = self.url_open(
+                f"/web/dataset/call_kw/{model}/{method}",
+                json={
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "params": {
+                        "model": model,
+                        "method": method,
+                        "args": list(args),
+                        "kwargs": kwargs,
+                    },
+                },
+            )
+        return response.json()
+
+    def test_web_client_rpc_by_role(self):
+        spec = {"income_trend": {}, "portfolio_id": {}, "segment_id": {}}
+        client = self.client.ids
+        for role, allowed in (("own", True), ("manager", True), ("other", False),
+                              ("manager2", False), ("plain", False),
+                              ("clerk", False)):  # fmt: skip
+            answer = self.web_call(
+                role, "res.partner", "web_read", client, specification=spec
+            )
+            self.assertEqual("result" in answer, allowed, f"{role}: {answer}")
+            if not allowed:
+                self.assertIn(answer["error"]["data"]["name"], DENIED, role)
+        answer = self.web_call(
+            "other", "customer.offer", "onchange",
+            {"partner_id": self.client.id}, ["partner_id"],
+            {"portfolio_id": {}, "agent_id": {}, "segment_id": {}},
+        )  # fmt: skip
+        self.assertNotIn("result", answer)
+        answer = self.web_call(
+            "clerk", "res.partner", "web_search_read",
+            domain=[("location_risk_level", "=", "high")],
+            specification={"name": {}},
+        )  # fmt: skip
+        self.assertNotIn("result", answer)
