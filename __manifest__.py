@@ -18,8 +18,6 @@
         "data/customer_offer_month_data.xml",
         "data/mail_template_data.xml",
         "data/mail_activity_type_data.xml",
-        # after the activity types it names
-        "security/mail_security.xml",
         "data/customer_offer_template_data.xml",
         "data/ir_cron_data.xml",
         "data/customer_segment_data.xml",

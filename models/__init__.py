@@ -25,3 +25,5 @@ from . import customer_portfolio_agent_history
 from . import ir_qweb
 from . import customer_erasure_log
 from . import mail_mail
+from . import mail_activity
+from . import mail_message

@@ -8,10 +8,17 @@ import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from ..tools.access import (
+    check_manager_fields,
+    check_onchange_targets,
+    check_target_access,
+    check_targets_access,
+    is_portfolio_manager,
+)
 from .customer_offer_template import DATE_TRIGGERS
 from .ir_qweb import QWEB_CACHE_KEY
 
@@ -21,6 +28,18 @@ _logger = logging.getLogger(__name__)
 COUPON_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 BATCH_SIZE = 500
 OPEN_STATES = ("draft", "sent")
+# set by the system: from the client, the template, the engine and the actions
+SYSTEM_FIELDS = {
+    "occasion_key",
+    "coupon_code",
+    "portfolio_id",
+    "agent_id",
+    "segment_id",
+    "company_id",
+    "offer_category",
+    "acceptance_rate",
+    "state",
+}
 
 
 def new_coupon_code():
@@ -74,24 +93,27 @@ class CustomerOffer(models.Model):
         "customer.portfolio",
         index=True,
         compute="_compute_from_partner",
+        compute_sudo=False,
         store=True,
-        readonly=False,
+        readonly=True,
         precompute=True,
     )
     agent_id = fields.Many2one(
         "res.users",
         index=True,
         compute="_compute_from_partner",
+        compute_sudo=False,
         store=True,
-        readonly=False,
+        readonly=True,
         precompute=True,
     )
     segment_id = fields.Many2one(
         "customer.segment",
         index="btree_not_null",
         compute="_compute_from_partner",
+        compute_sudo=False,
         store=True,
-        readonly=False,
+        readonly=True,
         precompute=True,
         help="The client's segment when the offer was made.",
     )
@@ -99,8 +121,9 @@ class CustomerOffer(models.Model):
         "res.company",
         index=True,
         compute="_compute_from_partner",
+        compute_sudo=False,
         store=True,
-        readonly=False,
+        readonly=True,
         precompute=True,
     )
     hotline_phone = fields.Char(related="portfolio_id.hotline_phone")
@@ -158,6 +181,8 @@ class CustomerOffer(models.Model):
 
     @api.depends("partner_id")
     def _compute_from_partner(self):
+        # with the user's rights (compute_sudo=False): an onchange on another
+        # agent's client is refused instead of telling its portfolio and agent
         for offer in self:
             partner = offer.partner_id
             offer.portfolio_id = partner.portfolio_id
@@ -191,8 +216,20 @@ class CustomerOffer(models.Model):
                     )
                 )
 
+    def onchange(self, values, field_names, fields_spec):
+        check_onchange_targets(self, values, ["partner_id"])
+        return super().onchange(values, field_names, fields_spec)
+
     @api.model_create_multi
     def create(self, vals_list):
+        # the same answer whether the client has this occasion or not
+        check_targets_access(self, vals_list, "partner_id")
+        for vals in vals_list:
+            # every offer starts as a draft
+            draft = vals.get("state") == "draft"
+            check_manager_fields(
+                self, vals, SYSTEM_FIELDS - {"state"} if draft else SYSTEM_FIELDS
+            )
         template_ids = [
             vals["template_id"] for vals in vals_list if "template_id" in vals
         ]
@@ -203,9 +240,22 @@ class CustomerOffer(models.Model):
                 vals["coupon_code"] = new_coupon_code()
         return super().create(vals_list)
 
+    def write(self, vals):
+        # the client of an offer is fixed once made; its state moves by the actions
+        check_manager_fields(self, vals, SYSTEM_FIELDS | {"partner_id"})
+        check_target_access(self, vals, "partner_id")
+        return super().write(vals)
+
     # ------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------
+
+    def _set_state(self, state):
+        """Move the offers to ``state`` once the action checked the transition:
+        the state is a system field, written as such for the user allowed to
+        change these offers."""
+        self.check_access("write")
+        self.sudo().write({"state": state})
 
     def _check_state(self, allowed):
         wrong = self.filtered(lambda o: o.state not in allowed)
@@ -226,23 +276,23 @@ class CustomerOffer(models.Model):
         self._check_state(("draft",))
         self._check_email_channel()
         self._send_emails()
-        self.state = "sent"
+        self._set_state("sent")
 
     def action_accept(self):
         self._check_state(OPEN_STATES)
-        self.state = "accepted"
+        self._set_state("accepted")
 
     def action_decline(self):
         self._check_state(OPEN_STATES)
-        self.state = "declined"
+        self._set_state("declined")
 
     def action_cancel(self):
         self._check_state(OPEN_STATES)
-        self.state = "cancelled"
+        self._set_state("cancelled")
 
     def action_reset_draft(self):
         self._check_state(("cancelled",))
-        self.state = "draft"
+        self._set_state("draft")
 
     # ------------------------------------------------------------
     # Generation
@@ -255,7 +305,17 @@ class CustomerOffer(models.Model):
         Without ``on_date``, each client is served on their own local date (see
         ``_get_local_date_domains``); with it, ``on_date`` is the day for everyone.
         """
-        return self._generate_offers(on_date and fields.Date.to_date(on_date))
+        on_date = on_date and fields.Date.to_date(on_date)
+        today = fields.Date.context_today(self)
+        if on_date and on_date != today and not is_portfolio_manager(self.env):
+            raise AccessError(
+                self.env._(
+                    "Only a portfolio manager can run the offers of another "
+                    "day than today (%(date)s).",
+                    date=on_date,
+                )
+            )
+        return self._generate_offers(on_date)
 
     def _generate_offers(self, on_date=None, commit_progress=False):
         """Create the offers of every date-driven trigger, batch by batch.
@@ -544,7 +604,7 @@ class CustomerOffer(models.Model):
         emailed = self._filter_email_channel(schedule_calls=True)
         to_send = emailed.filtered("template_id.mail_template_id")
         to_send._send_emails()
-        to_send.with_context(tracking_disable=True).state = "sent"
+        to_send.sudo().with_context(tracking_disable=True).state = "sent"
         with_activity = emailed.filtered("template_id.activity_type_id")
         # one notification per activity is what the digest avoids: no assignment mail
         Activity = self.env["mail.activity"].with_context(

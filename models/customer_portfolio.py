@@ -1,12 +1,21 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
+from ..tools.access import check_manager_fields
 from .customer_offer import OPEN_STATES
 
 REPORT_OCCASION_DAYS = 30
+# a portfolio changes hands or company through the manager (Transfer wizard);
+# its trend is the snapshot job's
+MANAGER_FIELDS = {
+    "agent_id",
+    "company_id",
+    "non_target_share_trend",
+    "non_target_growing",
+}
 
 
 class CustomerPortfolio(models.Model):
@@ -132,7 +141,30 @@ class CustomerPortfolio(models.Model):
                     )
                 )
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_history(self):
+        """A portfolio that was handed over, took clients over or made offers
+        keeps its history: it is archived, not deleted."""
+        History = self.env["customer.portfolio.agent.history"].sudo()
+        Offer = self.env["customer.offer"].sudo()
+        used = History.search(
+            [
+                "|",
+                ("portfolio_id", "in", self.ids),
+                ("previous_portfolio_id", "in", self.ids),
+            ],
+            limit=1,
+        ) or Offer.search([("portfolio_id", "in", self.ids)], limit=1)
+        if used:
+            raise UserError(
+                self.env._(
+                    "A portfolio with transfers or offers cannot be deleted: its "
+                    "history is kept. Archive the portfolio instead."
+                )
+            )
+
     def write(self, vals):
+        check_manager_fields(self, vals, MANAGER_FIELDS)
         result = super().write(vals)
         if "company_id" in vals:
             # the risk areas and segments of a client are those of its company

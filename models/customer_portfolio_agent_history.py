@@ -13,7 +13,7 @@ class CustomerPortfolioAgentHistory(models.Model):
         "res.partner",
         string="Client",
         index="btree_not_null",
-        ondelete="cascade",
+        ondelete="cascade",  # a client with history is archived, not deleted
         readonly=True,
     )
     portfolio_id = fields.Many2one(
@@ -21,11 +21,11 @@ class CustomerPortfolioAgentHistory(models.Model):
         string="New Portfolio",
         required=True,
         index=True,
-        ondelete="cascade",
+        ondelete="restrict",  # a portfolio with history is archived
         readonly=True,
     )
     previous_portfolio_id = fields.Many2one(
-        "customer.portfolio", index="btree_not_null", readonly=True
+        "customer.portfolio", index="btree_not_null", readonly=True, ondelete="restrict"
     )
     previous_agent_id = fields.Many2one("res.users", readonly=True)
     agent_id = fields.Many2one("res.users", string="New Agent", readonly=True)

@@ -1,6 +1,21 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools.access import (
+    check_manager_fields,
+    check_onchange_targets,
+    check_target_access,
+    check_targets_access,
+)
 
 PORTFOLIO_GROUP = "customer_portfolio.group_portfolio_agent"
+# the client's history: a contact that has any is archived, not deleted
+HISTORY_FIELDS = (
+    ("customer.offer", "partner_id"),
+    ("customer.income.record", "partner_id"),
+    ("customer.life.event", "partner_id"),
+    ("customer.portfolio.agent.history", "partner_id"),
+)
 CLIENT_TIERS = [("standard", "Standard"), ("premium", "Premium"), ("vip", "VIP")]
 
 
@@ -42,12 +57,59 @@ class ResPartner(models.Model):
         groups=PORTFOLIO_GROUP,
         help="The client receives no loyalty offer at all.",
     )
+    # the register's activities are private (see mail.activity): searching
+    # contacts by their activities, and the next activity shown, go through
+    # the activities' access instead of around it
+    activity_ids = fields.One2many(bypass_search_access=False)
+    activity_type_id = fields.Many2one(related_sudo=False)
+    activity_summary = fields.Char(related_sudo=False)
+    activity_type_icon = fields.Char(related_sudo=False)
     agent_history_ids = fields.One2many(
         "customer.portfolio.agent.history",
         "partner_id",
         string="Previous Agents",
         groups=PORTFOLIO_GROUP,
     )
+
+    def onchange(self, values, field_names, fields_spec):
+        check_onchange_targets(self, values, ["portfolio_id"])
+        return super().onchange(values, field_names, fields_spec)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_targets_access(self, vals_list, "portfolio_id")
+        for vals in vals_list:
+            check_manager_fields(self, vals, {"portfolio_agent_id"})
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_portfolio_values(vals)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_client_history(self):
+        """Refuse to delete a contact that has a client's history (offers and
+        their coupons, income records, life events, transfers): deleting it
+        would cascade them away. Erasing personal data is a deliberate,
+        separate action."""
+        for model, fname in HISTORY_FIELDS:
+            Model = self.env[model].sudo().with_context(active_test=False)
+            found = Model._read_group([(fname, "in", self.ids)], [fname], limit=1)
+            if found:
+                raise UserError(
+                    self.env._(
+                        "%(client)s cannot be deleted: the client has %(history)s, "
+                        "which must be kept. Archive the contact instead.",
+                        client=found[0][0].display_name,
+                        history=self.env["ir.model"]._get(model).name,
+                    )
+                )
+
+    def _check_portfolio_values(self, vals):
+        """A contact joins only a portfolio the user may change (their own,
+        or any for a manager); its agent follows the portfolio."""
+        check_target_access(self, vals, "portfolio_id")
+        check_manager_fields(self, vals, {"portfolio_agent_id"})
 
     def _schedule_portfolio_activity(self, activity_type_xmlid):
         """Schedule an activity of this type for the agent of each partner's

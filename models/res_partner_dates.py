@@ -65,6 +65,7 @@ class ResPartner(models.Model):
 
     def _search_age(self, operator, value):
         """Turn an age comparison into a birthdate range."""
+        self._check_field_access(self._fields["age"], "read")
         if operator not in ("=", "<", "<=", ">", ">=") or not isinstance(value, int):
             return NotImplemented
         today = fields.Date.context_today(self)
@@ -101,6 +102,7 @@ class ResPartner(models.Model):
 
     def _search_days_to_birthday(self, operator, value):
         """Clients whose birthday comes within ``value`` days (index friendly)."""
+        self._check_field_access(self._fields["days_to_birthday"], "read")
         if operator not in ("=", "<", "<=") or not isinstance(value, int) or value < 0:
             return NotImplemented
         today = fields.Date.context_today(self)

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from ..tools.access import check_manager_fields
 from .customer_location_risk import SEVERITY_RANK, location_key
 from .res_partner import PORTFOLIO_GROUP
 
@@ -15,6 +16,8 @@ LOCATION_RISK_FIELDS = {
     "partner_latitude",
     "partner_longitude",
 }
+# matched by the risk areas, never set by hand
+LOCATION_RISK_DERIVED = {"location_risk_ids", "location_city_key", "location_zip_key"}
 
 
 class ResPartner(models.Model):
@@ -78,6 +81,8 @@ class ResPartner(models.Model):
             partner.location_risk_level = levels.get(rank, "none")
 
     def _search_location_risk_level(self, operator, value):
+        # the search is SQL on the areas: check the field as a read would
+        self._check_field_access(self._fields["location_risk_level"], "read")
         if operator in ("=", "!="):
             operator, value = ("in" if operator == "=" else "not in"), [value]
         if operator not in ("in", "not in"):
@@ -113,11 +118,14 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            check_manager_fields(self, vals, LOCATION_RISK_DERIVED)
         partners = super().create(vals_list)
         partners.sudo().filtered("portfolio_id")._sync_location_risks()
         return partners
 
     def write(self, vals):
+        check_manager_fields(self, vals, LOCATION_RISK_DERIVED)
         result = super().write(vals)
         if LOCATION_RISK_FIELDS.intersection(vals):
             # a contact leaving a portfolio is unmatched too

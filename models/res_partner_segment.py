@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from ..tools.access import check_manager_fields
 from .res_partner import PORTFOLIO_GROUP
 
 SEGMENT_FIELDS = {"segment_id", "is_target_client"}
@@ -30,6 +31,9 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            # derived by the segments; a manager may import them
+            check_manager_fields(self, vals, SEGMENT_FIELDS)
         partners = super().create(vals_list)
         # a segment or target flag given explicitly (e.g. an import) is kept
         # until the next full recompute
@@ -42,6 +46,7 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
+        check_manager_fields(self, vals, SEGMENT_FIELDS)
         result = super().write(vals)
         trigger_fields = self.env["customer.segment"]._get_segment_trigger_fields()
         if vals.keys() & trigger_fields and not vals.keys() & SEGMENT_FIELDS:

@@ -21,6 +21,8 @@ from . import test_ui
 from . import test_views
 from . import test_query_counts
 from . import test_consent
+from . import test_trust
+from . import test_threat_model
 
 # optional test library, installed by scripts/requirements-test.txt
 if find_spec("hypothesis"):

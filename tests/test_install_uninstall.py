@@ -308,6 +308,26 @@ env.cr.execute("ALTER TABLE res_partner ADD COLUMN income_trend varchar")
 env.cr.execute(
     "CREATE INDEX res_partner__is_target_client_index ON res_partner (is_target_client)"
 )
+old_rule = env["ir.rule"].create(
+    {
+        "name": "Activity: no register activities",
+        "model_id": env.ref("mail.model_mail_activity").id,
+        "domain_force": "[('res_model', '!=', 'customer.location.risk')]",
+    }
+)
+env["ir.model.data"].create(
+    {
+        "module": "customer_portfolio",
+        "name": "mail_activity_rule_portfolio_user",
+        "model": "ir.rule",
+        "res_id": old_rule.id,
+        "noupdate": True,
+    }
+)
+env.ref("customer_portfolio.customer_offer_rule_agent").domain_force = (
+    "['|', ('partner_id.portfolio_id', '=', False),"
+    " ('partner_id.portfolio_id.agent_id', '=', user.id)]"
+)
 env.cr.execute(
     "UPDATE ir_module_module SET latest_version = '19.0.1.0.0'"
     " WHERE name = 'customer_portfolio'"
@@ -349,3 +369,19 @@ def _check_migration_fills_income_trends(conf, db_name):
         "SELECT 1 FROM pg_indexes WHERE indexname = %s",
         "res_partner__is_target_client_index",
     )
+    # nor rules on the activities (mail's access hooks), and the agents' rules
+    # keep ex-clients' offers from them
+    assert not _query(
+        db_name,
+        "SELECT 1 FROM ir_rule r JOIN ir_model m ON m.id = r.model_id"
+        " WHERE m.model IN ('mail.activity', 'mail.message')"
+        " AND r.name LIKE %s",
+        "Activity: no register%",
+    )
+    assert _query(
+        db_name,
+        "SELECT r.domain_force FROM ir_rule r JOIN ir_model_data d"
+        " ON d.res_id = r.id AND d.model = 'ir.rule' AND d.module = %s"
+        " AND d.name = 'customer_offer_rule_agent'",
+        MODULE,
+    ) == [("[('partner_id.portfolio_id.agent_id', '=', user.id)]",)]

@@ -8,7 +8,7 @@ from psycopg2 import IntegrityError
 
 from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, freeze_time, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.mail.tests.common import MockEmail
@@ -628,10 +628,12 @@ class TestOfferLifecycle(OfferCommon):
             as_a.create(
                 {"partner_id": self.client_b.id, "template_id": self.birthday.id}
             )
-        # an agent's generate run only reaches their own clients
-        self.assertEqual(
-            as_a.generate_offers(date(2027, 5, 10)).sudo().partner_id, self.client_a
-        )
+        # an agent's generate run only reaches their own clients, and only
+        # today's: another day's campaign is the manager's
+        with freeze_time("2027-05-10 10:00"):
+            self.assertEqual(as_a.generate_offers().sudo().partner_id, self.client_a)
+        with self.assertRaises(AccessError):
+            as_a.generate_offers(date(2027, 5, 10))
         self.assertEqual(
             self.Offer.with_user(self.manager).search_count([("id", "in", offers.ids)]),
             2,

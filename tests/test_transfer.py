@@ -52,6 +52,9 @@ class TestTransfer(PortfolioCommon):
             setattr(wizard, name, value)
         return wizard.save()
 
+    def _transfer_note(self, portfolio):
+        return portfolio.message_ids.filtered(lambda m: "moved from" in str(m.body))
+
     def _assert_moved(self, agent, portfolio):
         self.assertEqual(self.open_offer.agent_id, agent)
         self.assertEqual(self.open_offer.portfolio_id, portfolio)
@@ -66,9 +69,16 @@ class TestTransfer(PortfolioCommon):
             self.client_a.with_user(self.agent_a).read(["name"])
         with self.assertRaises(AccessError):
             self.open_offer.with_user(self.agent_a).read(["state"])
-        message = self.client_a.message_ids[0]
-        self.assertIn("Book A", message.body)
-        self.assertIn(agent.name, message.body)
+        # the note is in the portfolios' chatter, not in the client's, which
+        # every internal user reads
+        note = self._transfer_note(portfolio)
+        self.assertIn("Book A", note.body)
+        self.assertIn(agent.name, note.body)
+        self.assertIn("Client A", note.body)
+        self.assertTrue(self._transfer_note(self.portfolio_a))
+        self.assertFalse(
+            self.client_a.message_ids.filtered(lambda m: "Book A" in str(m.body))
+        )
         history = self.client_a.agent_history_ids
         self.assertEqual(len(history), 1)
         self.assertEqual(history.previous_agent_id, self.agent_a)
@@ -88,7 +98,7 @@ class TestTransfer(PortfolioCommon):
         wizard.action_transfer()
         self.assertEqual(self.portfolio_a.agent_id, self.agent_c)
         self._assert_moved(self.agent_c, self.portfolio_a)
-        self.assertIn("Agent A retires", self.client_a.message_ids[0].body)
+        self.assertIn("Agent A retires", self._transfer_note(self.portfolio_a).body)
         handover = self.portfolio_a.agent_history_ids.filtered(
             lambda h: not h.partner_id
         )

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -187,23 +189,32 @@ class CustomerPortfolioTransfer(models.TransientModel):
             Activity.browse(agent_activities.ids).write({"user_id": agent.id})
 
     def _log_transfer(self, partners, previous):
-        """One note per client in its chatter, logged in one batch."""
-        bodies = {}
+        """One note in the chatter of each portfolio the clients left or
+        joined, logged in one batch.
+
+        Not in the clients' chatter: any internal user reads a contact's
+        chatter, while portfolios and agents are for portfolio users (the
+        contact tracks its portfolio field, shown to them only).
+        """
+        lines = defaultdict(list)
         for partner in partners:
             portfolio, agent = previous[partner]
-            body = self.env._(
-                "Client moved from portfolio %(old)s (agent %(old_agent)s) to "
+            line = self.env._(
+                "%(client)s moved from portfolio %(old)s (agent %(old_agent)s) to "
                 "portfolio %(new)s (agent %(new_agent)s) by %(user)s.",
+                client=partner.display_name,
                 old=portfolio.name,
                 old_agent=agent.name,
                 new=partner.portfolio_id.name,
                 new_agent=partner.portfolio_id.agent_id.name,
                 user=self.env.user.name,
             )
-            if self.note:
-                body = Markup("%s<br/>%s") % (
-                    body,
-                    self.env._("Reason: %(note)s", note=self.note),
-                )
-            bodies[partner.id] = Markup("<p>%s</p>") % body
-        partners._message_log_batch(bodies)
+            for book in portfolio | partner.portfolio_id:
+                lines[book].append(line)
+        reason = self.note and self.env._("Reason: %(note)s", note=self.note)
+        bodies = {
+            book.id: Markup("<p>%s</p>")
+            % Markup("<br/>").join(book_lines + ([reason] if reason else []))
+            for book, book_lines in lines.items()
+        }
+        self.env["customer.portfolio"].browse(bodies)._message_log_batch(bodies)
