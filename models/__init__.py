@@ -3,6 +3,7 @@ from . import customer_income_record
 from . import customer_income_trend
 from . import customer_life_event
 from . import res_partner
+from . import res_partner_workspace
 from . import customer_segment
 from . import customer_location_risk
 from . import customer_offer_month
