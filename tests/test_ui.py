@@ -2,8 +2,10 @@ import base64
 import os
 import unittest
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from unittest.mock import PropertyMock, patch
+
+from dateutil.relativedelta import relativedelta
 
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import ChromeBrowser
@@ -148,6 +150,89 @@ class TestUiMobile(PortfolioTourCase):
         )
         self.assertEqual(client.children_count, 2)
         self.assertIn("accepted", client.offer_ids.mapped("state"))
+
+
+class TodayTourCase(PortfolioTourCase):
+    """An agent's book with something for each section of Today."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        today = date.today()
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.agent.tz = "UTC"
+        Partner = cls.env["res.partner"].with_context(tz="UTC")
+        new = {"portfolio_id": cls.portfolio.id}
+        Partner.create(
+            {
+                **new,
+                "name": "Bea Birthday",
+                "phone": "+33 6 12 34 56 78",
+                "email": "bea@example.com",
+                "birthdate": today - relativedelta(years=40, days=-2),
+            }
+        )
+        ivan = Partner.create({**new, "name": "Ivan Income"})
+        cls.env["customer.income.record"].create(
+            [
+                {
+                    "partner_id": ivan.id,
+                    "date": today - timedelta(days=400),
+                    "amount": 5000,
+                },
+                {
+                    "partner_id": ivan.id,
+                    "date": today - timedelta(days=5),
+                    "amount": 4000,
+                },
+            ]
+        )
+        Partner.create({**new, "name": "Rosa Risk", "city": "Tourville"})
+        cls.env["customer.location.risk"].create(
+            {"name": "Flood in Tourville", "city": "Tourville", "date_start": today}
+        )
+        cls.carl = Partner.create({**new, "name": "Carl Call", "phone": "+33 1 00"})
+
+    def _run_today_tours(self):
+        """Both screens, in English and in French; each run marks a call done."""
+        for lang in ("en_US", "fr_FR"):
+            with self.subTest(lang=lang):
+                self.agent.lang = lang
+                call = self.carl.activity_schedule(
+                    "mail.mail_activity_data_call",
+                    date_deadline=date.today(),
+                    user_id=self.agent.id,
+                )
+                self.start_tour(
+                    "/odoo/portfolio-clients",
+                    "customer_portfolio_clients_tour",
+                    login="tour_agent",
+                )
+                self.start_tour(
+                    "/odoo/portfolio-today",
+                    "customer_portfolio_today_tour",
+                    login="tour_agent",
+                )
+                # done: removed, or archived when its type keeps done ones
+                self.env.invalidate_all()
+                self.assertFalse(call.exists().active)
+
+
+@tagged("post_install", "-at_install")
+class TestUiToday(TodayTourCase):
+    def test_today_and_clients(self):
+        """Desktop: Today shows the agent's day, the clients their register."""
+        self._run_today_tours()
+
+
+@tagged("post_install", "-at_install")
+class TestUiTodayMobile(TodayTourCase):
+    browser_size = "375x667"
+    touch_enabled = True
+
+    def test_today_and_clients_on_a_phone(self):
+        """A 375 px phone: the same day and the clients' cards."""
+        self._run_today_tours()
 
 
 @tagged("post_install", "-at_install")
