@@ -47,6 +47,8 @@ class CustomerPortfolioToday(models.AbstractModel):
                 self.env._("Only portfolio managers see the day of other agents.")
             )
         team_agents = self._today_agents() if is_manager else user
+        if is_manager and not agent_id and user not in team_agents:
+            team = True  # a manager without a book of their own sees the team
         if team:
             agents = team_agents
         elif agent_id:
@@ -74,8 +76,9 @@ class CustomerPortfolioToday(models.AbstractModel):
     def _today_agents(self):
         """The agents of the portfolios the current user sees, by name."""
         groups = self.env["customer.portfolio"]._read_group([], ["agent_id"])
-        agents = self.env["res.users"].union(*(agent for (agent,) in groups))
-        return (agents | self.env.user).sorted("name")
+        return (
+            self.env["res.users"].union(*(agent for (agent,) in groups)).sorted("name")
+        )
 
     # ------------------------------------------------------------------
     # Sections
@@ -154,9 +157,9 @@ class CustomerPortfolioToday(models.AbstractModel):
             self._today_client_line(
                 partner,
                 self.env._(
-                    "turns %(age)s on %(date)s",
+                    "turns %(age)s %(when)s",
                     age=day.year - partner.birthdate.year,
-                    date=self._today_format_date(day, date),
+                    when=self._today_when(day, date),
                 ),
             )
             for partner, day in partners
@@ -183,9 +186,9 @@ class CustomerPortfolioToday(models.AbstractModel):
             self._today_client_line(
                 partner,
                 self.env._(
-                    "%(years)s years as a client on %(date)s",
+                    "%(years)s years as a client %(when)s",
                     years=day.year - partner.client_since.year,
-                    date=self._today_format_date(day, date),
+                    when=self._today_when(day, date),
                 ),
             )
             for partner, day in partners
@@ -237,9 +240,7 @@ class CustomerPortfolioToday(models.AbstractModel):
                     ),
                     "name": partner.display_name or activity.res_name,
                     "late": late,
-                    "badge": self.env._("%(days)s days late", days=late)
-                    if late
-                    else self.env._("today"),
+                    "badge": self._today_late(late),
                 }
             )
         return self._today_section(
@@ -267,9 +268,9 @@ class CustomerPortfolioToday(models.AbstractModel):
             self._today_client_line(
                 offer.partner_id,
                 self.env._(
-                    "%(offer)s ends %(date)s",
+                    "%(offer)s ends %(when)s",
                     offer=offer.name,
-                    date=self._today_format_date(offer.date_end, date),
+                    when=self._today_when(offer.date_end, date),
                 ),
                 key=f"customer.offer-{offer.id}",
                 res_model="customer.offer",
@@ -338,9 +339,19 @@ class CustomerPortfolioToday(models.AbstractModel):
         )
 
     @api.model
-    def _today_format_date(self, day, today):
+    def _today_late(self, days):
+        """How late a call is, in words."""
+        if not days:
+            return self.env._("today")
+        if days == 1:
+            return self.env._("since yesterday")
+        return self.env._("%(days)s days late", days=days)
+
+    @api.model
+    def _today_when(self, day, today):
+        """When a day comes, in words: today, tomorrow or on its date."""
         if day == today:
             return self.env._("today")
         if day == today + timedelta(days=1):
             return self.env._("tomorrow")
-        return format_date(self.env, day)
+        return self.env._("on %(date)s", date=format_date(self.env, day))

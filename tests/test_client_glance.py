@@ -35,7 +35,6 @@ class TestClientGlance(PortfolioCommon):
         expected = {
             "client_tier",
             "lifecycle_stage",
-            "income_trend",
             "income_trend_pct",
             "days_to_birthday",
             "segment_id",

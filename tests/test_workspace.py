@@ -172,6 +172,8 @@ class TestToday(WorkspaceCommon):
         self.assertIn({"id": self.agent_a.id, "name": self.agent_a.name}, day["agents"])
         team = self._dashboard(self.manager, team=True)
         self.assertTrue(team["team"])
+        # a manager without a book of their own opens on the team's day
+        self.assertTrue(self._dashboard(self.manager)["team"])
         ours = self.client_a | self.client_b  # the demo data may add others
         self.assertEqual(
             [p for p in self._section_records(team, "birthdays") if p in ours],
@@ -312,3 +314,16 @@ class TestOccasions(WorkspaceCommon):
         occasion = Occasion.search([("partner_id", "=", self.client_b.id)])
         with self.assertRaises(AccessError):
             occasion.with_user(self.agent_a).read(["date_start"])
+
+
+@tagged("post_install", "-at_install")
+class TestDemoDay(WorkspaceCommon):
+    def test_demo_day_is_never_empty(self):
+        """On a database with the demo data, whatever the day it was installed
+        on, every section of the demo agent's Today has something."""
+        anna = self.env.ref("customer_portfolio.user_agent_anna_demo", False)
+        if not anna:
+            self.skipTest("the demo data is not installed")
+        day = self.env["customer.portfolio.today"].with_user(anna).get_dashboard()
+        for section in day["sections"]:
+            self.assertTrue(section["lines"], section["name"])

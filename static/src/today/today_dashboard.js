@@ -47,6 +47,12 @@ export class PortfolioToday extends Component {
         await this.load();
     }
 
+    scrollTo(sectionName) {
+        document
+            .querySelector(`.o_portfolio_today_section[data-section=${sectionName}]`)
+            ?.scrollIntoView({ behavior: "smooth", block: "start" });
+    }
+
     openRecord(resModel, resId) {
         return this.action.doAction({
             type: "ir.actions.act_window",
