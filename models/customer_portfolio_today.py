@@ -215,19 +215,22 @@ class CustomerPortfolioToday(models.AbstractModel):
         activities = Activity.search(
             domain, order="date_deadline, id", limit=LINE_LIMIT
         )
+        # the clients of all lines at once (offers' clients through the offer)
+        by_model = activities.grouped("res_model")
         offers = self.env["customer.offer"].browse(
-            activities.filtered(lambda a: a.res_model == "customer.offer").mapped(
-                "res_id"
-            )
+            by_model.get("customer.offer", Activity).mapped("res_id")
         )
         clients = {offer.id: offer.partner_id for offer in offers.exists()}
-        Partner = self.env["res.partner"]
+        partners = self.env["res.partner"].browse(
+            by_model.get("res.partner", Activity).mapped("res_id")
+        )
+        by_id = {partner.id: partner for partner in partners.exists()}
         lines = []
         for activity in activities:
             if activity.res_model == "res.partner":
-                partner = Partner.browse(activity.res_id)
+                partner = by_id.get(activity.res_id, partners.browse())
             else:
-                partner = clients.get(activity.res_id, Partner)
+                partner = clients.get(activity.res_id, partners.browse())
             late = (date - activity.date_deadline).days
             lines.append(
                 {

@@ -215,6 +215,47 @@ class TestToday(WorkspaceCommon):
         self.assertEqual(len(section["lines"]), LINE_LIMIT)
         self.assertEqual(section["lines"][0]["partner_id"], late.id)
 
+    @freeze_time("2027-12-29 10:00:00")
+    def test_queries_do_not_grow_with_the_book(self):
+        """Each section costs the same few queries for 3 lines as for 30."""
+
+        def add_clients(count):
+            clients = self.env["res.partner"].create(
+                [
+                    {
+                        "name": f"Busy {n}",
+                        "portfolio_id": self.portfolio_a.id,
+                        "phone": f"+1 555 {n:04d}",
+                        "birthdate": "1980-12-30",
+                    }
+                    for n in range(count)
+                ]
+            )
+            self.env["customer.income.record"].create(
+                [
+                    {"partner_id": client.id, "date": day, "amount": amount}
+                    for client in clients
+                    for day, amount in (("2027-01-01", 3000), ("2027-12-20", 2000))
+                ]
+            )
+            for client in clients:
+                self._activity(client, TODAY, self.agent_a)
+
+        def queries():
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            day = self._dashboard(self.agent_a)
+            return self.env.cr.sql_log_count - before, day
+
+        add_clients(3)
+        queries()  # warm the caches of rules, groups and translations
+        few, day = queries()
+        self.assertEqual(len(self._section(day, "calls")["lines"]), 3)
+        add_clients(27)
+        many, day = queries()
+        self.assertEqual(len(self._section(day, "income_falling")["lines"]), 30)
+        self.assertEqual(few, many)
+
     def test_open_today(self):
         """Today is the app's home: a page of its own, not a record."""
         menu = self.env.ref("customer_portfolio.customer_portfolio_today_menu")
