@@ -222,6 +222,20 @@ class TestUiToday(TodayTourCase):
         """Desktop: Today shows the agent's day, the clients their register."""
         self._run_today_tours()
 
+    def test_manager_picks_an_agent(self):
+        """Manager: the team's day, then one agent's."""
+        other = new_test_user(
+            self.env, login="other_agent", name="Other Agent", groups=AGENT_GROUPS
+        )
+        self.env["customer.portfolio"].create(
+            {"name": "Other Book", "agent_id": other.id}
+        )
+        self.start_tour(
+            "/odoo/portfolio-today",
+            "customer_portfolio_today_manager_tour",
+            login="tour_manager",
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestUiTodayMobile(TodayTourCase):

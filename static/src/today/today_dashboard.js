@@ -31,7 +31,7 @@ export class PortfolioToday extends Component {
     }
 
     get selectedAgent() {
-        return this.state.data.team ? "team" : String(this.state.data.agent_id);
+        return this.state.data.team ? false : this.state.data.agent_id;
     }
 
     async onAgentChange(ev) {

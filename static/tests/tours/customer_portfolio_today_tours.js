@@ -82,3 +82,32 @@ tours.add("customer_portfolio_clients_tour", {
         },
     ],
 });
+
+/** A manager without a book opens on the team's day, then picks an agent. */
+tours.add("customer_portfolio_today_manager_tour", {
+    url: "/odoo/portfolio-today",
+    steps: () => [
+        {
+            content: "the team's day",
+            trigger: line("birthdays", "Bea Birthday"),
+        },
+        {
+            content: "pick the other agent",
+            trigger: "select.o_portfolio_today_agent",
+            run: "selectByLabel Other Agent",
+        },
+        {
+            content: "the other agent's day has none of the tour agent's clients",
+            trigger: `${section("birthdays")}:not(:has(.o_portfolio_today_line))`,
+        },
+        {
+            content: "pick the tour agent",
+            trigger: "select.o_portfolio_today_agent",
+            run: "selectByLabel Tour Agent",
+        },
+        {
+            content: "the tour agent's day",
+            trigger: line("birthdays", "Bea Birthday"),
+        },
+    ],
+});
