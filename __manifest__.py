@@ -38,6 +38,7 @@
         "report/customer_offer_target_report_views.xml",
         "views/customer_location_risk_views.xml",
         "views/res_partner_risk_views.xml",
+        "views/res_partner_portfolio_views.xml",
         "report/customer_portfolio_reports.xml",
         "wizard/customer_portfolio_transfer_views.xml",
         "views/customer_portfolio_today_views.xml",
@@ -47,6 +48,9 @@
         "views/customer_portfolio_menus.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "customer_portfolio/static/src/**/*",
+        ],
         "web.assets_tests": [
             "customer_portfolio/static/tests/tours/**/*",
         ],

@@ -57,39 +57,39 @@ class CustomerOccasion(models.Model):
         return SQL(
             """
             WITH yearly AS (
-                SELECT p.id AS partner_id, 0 AS kind, 'birthday' AS occasion_type,
-                       p.birthday_month AS month, p.birthday_day AS day,
-                       extract(year FROM p.birthdate)::int AS since_year
+                -- the agent, portfolio and company are taken here, so that a
+                -- filter on them (the agents' record rule) reaches the index
+                SELECT p.id AS partner_id, p.portfolio_id,
+                       p.portfolio_agent_id AS agent_id, pf.company_id,
+                       k.kind, k.occasion_type,
+                       CASE k.kind WHEN 0 THEN p.birthday_month
+                            ELSE p.client_since_month END AS month,
+                       CASE k.kind WHEN 0 THEN p.birthday_day
+                            ELSE p.client_since_day END AS day,
+                       extract(year FROM CASE k.kind WHEN 0 THEN p.birthdate
+                            ELSE p.client_since END)::int AS since_year
                   FROM res_partner p
-                 WHERE p.birthdate IS NOT NULL AND p.portfolio_id IS NOT NULL
-                   AND p.active
-                 UNION ALL
-                SELECT p.id, 1, 'anniversary', p.client_since_month,
-                       p.client_since_day, extract(year FROM p.client_since)::int
-                  FROM res_partner p
-                 WHERE p.client_since IS NOT NULL AND p.portfolio_id IS NOT NULL
-                   AND p.active
-            ),
-            candidates AS (
-                SELECT y.*, %(this_year)s AS this_year, %(next_year)s AS next_year
-                  FROM yearly y
+                  JOIN customer_portfolio pf ON pf.id = p.portfolio_id
+                 CROSS JOIN (VALUES (0, 'birthday'), (1, 'anniversary'))
+                       AS k(kind, occasion_type)
+                 WHERE p.active
+                   AND CASE k.kind WHEN 0 THEN p.birthdate
+                            ELSE p.client_since END IS NOT NULL
             ),
             occurrences AS (
                 -- this year's, unless it is over or it is the very first day
-                SELECT partner_id, kind, occasion_type, since_year,
-                       CASE WHEN this_year >= %(today)s AND since_year < %(year)s
-                            THEN this_year ELSE next_year END AS day
-                  FROM candidates
+                SELECT y.*,
+                       CASE WHEN %(this_year)s >= %(today)s AND since_year < %(year)s
+                            THEN %(this_year)s ELSE %(next_year)s END AS occurs_on
+                  FROM yearly y
             )
             SELECT o.partner_id * %(factor)s + o.kind AS id,
-                   o.occasion_type, o.partner_id, p.portfolio_id,
-                   p.portfolio_agent_id AS agent_id, pf.company_id,
-                   NULL::int AS offer_id, o.day AS date_start, o.day AS date_stop,
-                   extract(year FROM o.day)::int - o.since_year AS years,
+                   o.occasion_type, o.partner_id, o.portfolio_id, o.agent_id,
+                   o.company_id, NULL::int AS offer_id, o.occurs_on AS date_start,
+                   o.occurs_on AS date_stop,
+                   extract(year FROM o.occurs_on)::int - o.since_year AS years,
                    o.kind + 1 AS color
               FROM occurrences o
-              JOIN res_partner p ON p.id = o.partner_id
-              JOIN customer_portfolio pf ON pf.id = p.portfolio_id
              UNION ALL
             SELECT offer.id * %(factor)s + 2, 'offer', offer.partner_id,
                    p.portfolio_id, p.portfolio_agent_id, pf.company_id, offer.id,

@@ -125,3 +125,21 @@ recreate_db() {
     odoo_bin -c "$ODOO_CONF" -d "$db" -i customer_portfolio --stop-after-init \
         --log-level=warn "$@"
 }
+
+# The portfolio report prints with wkhtmltopdf; the tests read its PDF with
+# pdftotext (poppler-utils). Installed from Debian's packages when missing.
+ensure_pdf_tools() {
+    local missing=()
+    command -v wkhtmltopdf >/dev/null 2>&1 || missing+=(wkhtmltopdf)
+    command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" != 0 ]; then
+        say "warning: ${missing[*]} missing: PDF printing will not work (sudo apt-get install ${missing[*]})"
+        return 0
+    fi
+    say "Installing ${missing[*]} to print the reports as PDF"
+    if ! apt-get install -y "${missing[@]}"; then
+        apt-get update && apt-get install -y "${missing[@]}" ||
+            die "'apt-get install ${missing[*]}' failed: install them and run this again."
+    fi
+}

@@ -8,6 +8,7 @@ DB="${1:-customer_portfolio}"
 find_odoo
 ensure_postgres
 prepare_addons
+ensure_pdf_tools
 if (exec 3<>/dev/tcp/127.0.0.1/8069) 2>/dev/null; then
     die "Port 8069 is already in use: stop the server that runs there and try again."
 fi
@@ -16,7 +17,8 @@ cat <<MSG
 
   Customer Portfolio is ready.
   Open   http://localhost:8069/odoo/portfolio-clients
-  Login  admin / admin   (agents: anna / anna, bruno / bruno)
+  Login  admin / admin   (agents: anna / anna, bruno / bruno, chloe / chloe;
+         manager: marta / marta)
   Stop   Ctrl+C
 
 MSG

@@ -50,6 +50,8 @@ if ! command -v chromium >/dev/null 2>&1 && ! command -v google-chrome >/dev/nul
             die "'apt-get install chromium' failed: install Chromium or Chrome and run this again."
     fi
 fi
+# The PDF test prints the portfolio report with wkhtmltopdf and reads it back.
+ensure_pdf_tools
 
 say "Linting"
 cd "$MODULE_DIR"

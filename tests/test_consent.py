@@ -117,9 +117,12 @@ class TestConsent(OfferCommon):
         # the call is on the agent's Today and in their digest
         with self.mock_datetime_and_now(datetime(2026, 5, 10, 9)):
             today = (
-                self.env["customer.portfolio.today"].with_user(self.agent_a).create({})
+                self.env["customer.portfolio.today"]
+                .with_user(self.agent_a)
+                .get_dashboard()
             )
-            self.assertIn(call, today.activity_ids)
+        calls = next(s for s in today["sections"] if s["name"] == "calls")
+        self.assertIn(call.id, [line["activity_id"] for line in calls["lines"]])
         digest = self.env["mail.activity"].search(
             [
                 ("user_id", "=", self.agent_a.id),

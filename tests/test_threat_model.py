@@ -65,12 +65,6 @@ CRUD = {
     "customer.segment": {"own": "r", "other": "r", "manager": "crwu", "manager2": "c"},
     "customer.portfolio.agent.history": {"own": "r", "manager": "rcu", "manager2": "c"},
     "customer.portfolio.snapshot": {"own": "r", "manager": "ru"},
-    "customer.portfolio.today": {
-        "own": "crwu",
-        "other": "c",
-        "manager": "c",
-        "manager2": "c",
-    },
     "customer.occasion": {"own": "r", "manager": "r"},
     "customer.portfolio.report": {"manager": "r"},
     "customer.offer.target.report": {"manager": "r"},
@@ -180,8 +174,7 @@ METHODS = {
     ("customer.portfolio", "write"): ORM,
     ("customer.portfolio", "action_open_clients"): WINDOW,
     ("customer.portfolio", "action_open_snapshots"): WINDOW,
-    ("customer.portfolio.today", "action_open"): WINDOW,
-    ("customer.portfolio.today", "action_refresh"): WINDOW,
+    ("customer.portfolio.today", "get_dashboard"): AGENT,
     ("customer.segment", "create"): ORM,
     ("customer.segment", "write"): ORM,
     ("customer.segment", "unlink"): ORM,
@@ -285,7 +278,6 @@ class TestThreatModel(HttpCase):
         history = env["customer.portfolio.agent.history"].create(
             {"partner_id": cls.client.id, "portfolio_id": cls.portfolio.id}
         )
-        today = env["customer.portfolio.today"].with_user(own).create({})
         transfer = (
             env["customer.portfolio.transfer"]
             .with_user(cls.users["manager"])
@@ -315,7 +307,6 @@ class TestThreatModel(HttpCase):
             "customer.portfolio.snapshot": first(
                 "customer.portfolio.snapshot", [("portfolio_id", "=", cls.portfolio.id)]
             ),
-            "customer.portfolio.today": today,
             "customer.occasion": first(
                 "customer.occasion", [("partner_id", "=", cls.client.id)]
             ),
@@ -568,6 +559,27 @@ class TestThreatModel(HttpCase):
                 vals_list=[{"portfolio_id": self.portfolio.id}],
             ),
             "agent opens the transfer wizard",
+        )  # fmt: skip
+        self.assertOutcome(
+            False,
+            *self.call("plain", "customer.portfolio.today", "get_dashboard"),
+            "back-office user opens Today",
+        )
+        self.assertOutcome(
+            False,
+            *self.call(
+                "own", "customer.portfolio.today", "get_dashboard",
+                agent_id=self.users["other"].id,
+            ),
+            "agent opens another agent's day",
+        )  # fmt: skip
+        self.assertOutcome(
+            True,
+            *self.call(
+                "manager", "customer.portfolio.today", "get_dashboard",
+                agent_id=self.users["own"].id,
+            ),
+            "manager opens an agent's day",
         )  # fmt: skip
         # and the agent does it on their own client
         self.assertOutcome(

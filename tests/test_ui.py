@@ -2,23 +2,23 @@ import base64
 import os
 import unittest
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from unittest.mock import PropertyMock, patch
+
+from dateutil.relativedelta import relativedelta
 
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import ChromeBrowser
 
 from .common import AGENT_GROUPS, LANGS, MANAGER_GROUPS
 
-# Opens the Portfolio tab when there is one, waits for the selector and shows
-# the notebook.
+# Opens the Portfolio tab when there is one and waits for the selector.
 SHOW_TAB = """
 const wait = async (selector) => {
     for (let i = 0; i < 100; i++) {
         const tab = ".o_notebook .nav-link[name=portfolio]:not(.active)";
         document.querySelector(tab)?.click();
         if (document.querySelector(selector)) {
-            document.querySelector(".o_notebook")?.scrollIntoView();
             await new Promise((resolve) => setTimeout(resolve, 500));
             return console.log("test successful");
         }
@@ -149,6 +149,103 @@ class TestUiMobile(PortfolioTourCase):
         self.assertIn("accepted", client.offer_ids.mapped("state"))
 
 
+class TodayTourCase(PortfolioTourCase):
+    """An agent's book with something for each section of Today."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        today = date.today()
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.agent.tz = "UTC"
+        Partner = cls.env["res.partner"].with_context(tz="UTC")
+        new = {"portfolio_id": cls.portfolio.id}
+        Partner.create(
+            {
+                **new,
+                "name": "Bea Birthday",
+                "phone": "+33 6 12 34 56 78",
+                "email": "bea@example.com",
+                "birthdate": today - relativedelta(years=40, days=-2),
+            }
+        )
+        ivan = Partner.create({**new, "name": "Ivan Income"})
+        cls.env["customer.income.record"].create(
+            [
+                {
+                    "partner_id": ivan.id,
+                    "date": today - timedelta(days=400),
+                    "amount": 5000,
+                },
+                {
+                    "partner_id": ivan.id,
+                    "date": today - timedelta(days=5),
+                    "amount": 4000,
+                },
+            ]
+        )
+        Partner.create({**new, "name": "Rosa Risk", "city": "Tourville"})
+        cls.env["customer.location.risk"].create(
+            {"name": "Flood in Tourville", "city": "Tourville", "date_start": today}
+        )
+        cls.carl = Partner.create({**new, "name": "Carl Call", "phone": "+33 1 00"})
+
+    def _run_today_tours(self):
+        """Both screens, in English and in French; each run marks a call done."""
+        for lang in ("en_US", "fr_FR"):
+            with self.subTest(lang=lang):
+                self.agent.lang = lang
+                call = self.carl.activity_schedule(
+                    "mail.mail_activity_data_call",
+                    date_deadline=date.today(),
+                    user_id=self.agent.id,
+                )
+                self.start_tour(
+                    "/odoo/portfolio-clients",
+                    "customer_portfolio_clients_tour",
+                    login="tour_agent",
+                )
+                self.start_tour(
+                    "/odoo/portfolio-today",
+                    "customer_portfolio_today_tour",
+                    login="tour_agent",
+                )
+                # done: removed, or archived when its type keeps done ones
+                self.env.invalidate_all()
+                self.assertFalse(call.exists().active)
+
+
+@tagged("post_install", "-at_install")
+class TestUiToday(TodayTourCase):
+    def test_today_and_clients(self):
+        """Desktop: Today shows the agent's day, the clients their register."""
+        self._run_today_tours()
+
+    def test_manager_picks_an_agent(self):
+        """Manager: the team's day, then one agent's."""
+        other = new_test_user(
+            self.env, login="other_agent", name="Other Agent", groups=AGENT_GROUPS
+        )
+        self.env["customer.portfolio"].create(
+            {"name": "Other Book", "agent_id": other.id}
+        )
+        self.start_tour(
+            "/odoo/portfolio-today",
+            "customer_portfolio_today_manager_tour",
+            login="tour_manager",
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestUiTodayMobile(TodayTourCase):
+    browser_size = "375x667"
+    touch_enabled = True
+
+    def test_today_and_clients_on_a_phone(self):
+        """A 375 px phone: the same day and the clients' cards."""
+        self._run_today_tours()
+
+
 @tagged("post_install", "-at_install")
 class TestUiMenus(PortfolioTourCase):
     def test_click_every_menu_in_every_language(self):
@@ -181,27 +278,56 @@ class TestScreenshots(HttpCase):
         folder = os.environ.get("CUSTOMER_PORTFOLIO_SCREENSHOTS")
         if not folder:
             self.skipTest("set CUSTOMER_PORTFOLIO_SCREENSHOTS to take the screenshots")
+        # Anna's day as the demo has it, before the offers made below add calls
+        self._take(
+            folder,
+            {
+                "screenshot_today.png": (
+                    "/odoo/portfolio-today",
+                    ".o_portfolio_today_line",
+                    "anna",
+                ),
+                "screenshot_clients.png": (
+                    "/odoo/portfolio-clients",
+                    ".o_data_row",
+                    "anna",
+                ),
+            },
+        )
         client = self.env.ref("customer_portfolio.res_partner_client_01_demo")
+        area = self.env.ref("customer_portfolio.customer_location_risk_espoo_demo")
         clients = self.env["res.partner"].search([("portfolio_id", "!=", False)])
         birthdays = {(c.birthdate.month, c.birthdate.day) for c in clients[:8]}
         for month, day in birthdays - {(2, 29)}:
             self.env["customer.offer"].generate_offers(date(2026, month, day))
-        clients[:4].write({"city": "Izmir"})
-        area = self.env["customer.location.risk"].create(
-            {"name": "Earthquake in Izmir", "risk_type": "earthquake", "city": "Izmir"}
-        )
         shots = {
-            "screenshot_portfolio.png": ("/odoo/portfolios", ".o_kanban_record"),
+            "screenshot_portfolio.png": (
+                "/odoo/portfolios",
+                ".o_kanban_record",
+                "admin",
+            ),
             "screenshot_client.png": (
                 f"/odoo/portfolio-clients/{client.id}",
-                ".o_notebook .nav-link.active[name=portfolio]",
+                "div[name=portfolio_glance] .badge",
+                "anna",
             ),
-            "screenshot_offers.png": ("/odoo/portfolio-offers", ".o_kanban_record"),
-            "screenshot_risk.png": (f"/odoo/risk-areas/{area.id}", ".o_form_view"),
+            "screenshot_offers.png": (
+                "/odoo/portfolio-offers",
+                ".o_kanban_record",
+                "admin",
+            ),
+            "screenshot_risk.png": (
+                f"/odoo/risk-areas/{area.id}",
+                ".o_form_view",
+                "admin",
+            ),
         }
-        for name, (url, selector) in shots.items():
+        self._take(folder, shots)
+
+    def _take(self, folder, shots):
+        for name, (url, selector, login) in shots.items():
             with self._screenshot(os.path.join(folder, name)):
-                self.browser_js(url, SHOW_TAB % selector, "odoo.isReady", login="admin")
+                self.browser_js(url, SHOW_TAB % selector, "odoo.isReady", login=login)
 
     @contextmanager
     def _screenshot(self, path):
@@ -218,3 +344,31 @@ class TestScreenshots(HttpCase):
 
         with patch.object(ChromeBrowser, "stop", capture_and_stop):
             yield
+
+
+@tagged("post_install", "-at_install")
+class TestScreenshotsPhone(TestScreenshots):
+    """Today and the clients' cards on a phone, for static/description."""
+
+    browser_size = "375x740"
+    touch_enabled = True
+
+    def test_screenshots(self):
+        folder = os.environ.get("CUSTOMER_PORTFOLIO_SCREENSHOTS")
+        if not folder:
+            self.skipTest("set CUSTOMER_PORTFOLIO_SCREENSHOTS to take the screenshots")
+        self._take(
+            folder,
+            {
+                "screenshot_today_phone.png": (
+                    "/odoo/portfolio-today",
+                    ".o_portfolio_today_line",
+                    "anna",
+                ),
+                "screenshot_clients_phone.png": (
+                    "/odoo/portfolio-clients",
+                    ".o_kanban_record .o_portfolio_badges",
+                    "anna",
+                ),
+            },
+        )

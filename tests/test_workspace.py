@@ -1,7 +1,9 @@
 from datetime import date, timedelta
 
 from odoo.exceptions import AccessError
-from odoo.tests import freeze_time, tagged
+from odoo.tests import freeze_time, new_test_user, tagged
+
+from odoo.addons.customer_portfolio.models.customer_portfolio_today import LINE_LIMIT
 
 from .common import PortfolioCommon
 
@@ -95,15 +97,40 @@ class TestToday(WorkspaceCommon):
         )
         old_area.invalidate_recordset()
 
-        today = self.env["customer.portfolio.today"].with_user(self.agent_a).create({})
-        self.assertEqual(today.date, TODAY)
-        self.assertEqual(today.birthday_partner_ids, birthday_today | birthday_new_year)
-        self.assertEqual(today.birthday_partner_ids[0], birthday_today)
-        self.assertEqual(today.anniversary_partner_ids, anniversary)
-        self.assertEqual(today.activity_ids, overdue | due_today)
-        self.assertEqual(today.expiring_offer_ids, expiring)
-        self.assertEqual(today.income_down_partner_ids, falling)
-        self.assertEqual(today.risk_partner_ids, lyon)
+        day = self._dashboard(self.agent_a)
+        self.assertEqual(day["date"], "2027-12-29")
+        self.assertEqual(
+            self._section_records(day, "birthdays"), [birthday_today, birthday_new_year]
+        )
+        self.assertEqual(self._section_records(day, "anniversaries"), [anniversary])
+        calls = self._section(day, "calls")
+        self.assertEqual(
+            [line["activity_id"] for line in calls["lines"]],
+            [overdue.id, due_today.id],
+        )
+        self.assertEqual(calls["count"], 2)
+        self.assertEqual(
+            [line["res_id"] for line in self._section(day, "offers")["lines"]],
+            [expiring.id],
+        )
+        self.assertEqual(self._section_records(day, "income_falling"), [falling])
+        self.assertEqual(self._section_records(day, "new_risks"), [lyon])
+
+    def _dashboard(self, user, **kwargs):
+        return (
+            self.env["customer.portfolio.today"].with_user(user).get_dashboard(**kwargs)
+        )
+
+    def _section(self, day, name):
+        return next(s for s in day["sections"] if s["name"] == name)
+
+    def _section_records(self, day, name):
+        section = self._section(day, name)
+        self.assertEqual(section["count"], len(section["lines"]))
+        return [
+            self.env["res.partner"].browse(line["partner_id"])
+            for line in section["lines"]
+        ]
 
     @freeze_time("2027-12-29 12:00:00")
     def test_today_is_the_agents_local_date(self):
@@ -113,23 +140,135 @@ class TestToday(WorkspaceCommon):
             "Born 30 Dec", self.portfolio_a, birthdate="1980-12-30"
         )
         self._create_client("Born 29 Dec", self.portfolio_a, birthdate="1980-12-29")
-        today = self.env["customer.portfolio.today"].with_user(self.agent_a).create({})
-        self.assertEqual(today.date, date(2027, 12, 30))
-        self.assertIn(early, today.birthday_partner_ids)
-        self.assertEqual(len(today.birthday_partner_ids), 1)
+        day = self._dashboard(self.agent_a)
+        self.assertEqual(day["date"], "2027-12-30")
+        self.assertEqual(self._section_records(day, "birthdays"), [early])
+
+    @freeze_time("2027-12-29 10:00:00")
+    def test_line_reaches_the_client(self):
+        """Each line carries what the page needs to call, mail and open the
+        client, and a call due carries its activity to mark done."""
+        self.client_a.write({"phone": "+33 1 23 45 67 89", "email": "a@example.com"})
+        self.client_a.birthdate = "1980-12-31"
+        activity = self._activity(self.client_a, TODAY, self.agent_a)
+        day = self._dashboard(self.agent_a)
+        birthday = self._section(day, "birthdays")["lines"][0]
+        self.assertEqual(
+            (birthday["phone"], birthday["email"], birthday["res_id"]),
+            ("+33 1 23 45 67 89", "a@example.com", self.client_a.id),
+        )
+        self.assertIn("47", birthday["detail"])
+        call = self._section(day, "calls")["lines"][0]
+        self.assertEqual(call["activity_id"], activity.id)
+        activity.with_user(self.agent_a).action_feedback()
+        self.assertFalse(self._section(self._dashboard(self.agent_a), "calls")["lines"])
+
+    @freeze_time("2027-12-29 10:00:00")
+    def test_manager_picks_an_agent_or_the_team(self):
+        self.client_a.birthdate = "1980-12-30"
+        self.client_b.birthdate = "1981-12-31"
+        day = self._dashboard(self.manager, agent_id=self.agent_b.id)
+        self.assertEqual(self._section_records(day, "birthdays"), [self.client_b])
+        self.assertIn({"id": self.agent_a.id, "name": self.agent_a.name}, day["agents"])
+        team = self._dashboard(self.manager, team=True)
+        self.assertTrue(team["team"])
+        # a manager without a book of their own opens on the team's day
+        self.assertTrue(self._dashboard(self.manager)["team"])
+        ours = self.client_a | self.client_b  # the demo data may add others
+        self.assertEqual(
+            [p for p in self._section_records(team, "birthdays") if p in ours],
+            [self.client_a, self.client_b],
+        )
+
+    def test_agents_see_their_own_day_only(self):
+        with self.assertRaises(AccessError):
+            self._dashboard(self.agent_a, agent_id=self.agent_b.id)
+        with self.assertRaises(AccessError):
+            self._dashboard(self.agent_a, team=True)
+        day = self._dashboard(self.agent_a)
+        self.assertFalse(day["is_manager"])
+        self.assertEqual(day["agent_id"], self.agent_a.id)
+        plain = new_test_user(self.env, login="plain_today", groups="base.group_user")
+        with self.assertRaises(AccessError):
+            self._dashboard(plain)
+
+    @freeze_time("2027-12-29 10:00:00")
+    def test_sections_are_limited_and_counted(self):
+        """A big week shows the first lines in calendar order and counts all,
+        with one search per year the week spans."""
+        self.env["res.partner"].create(
+            [
+                {
+                    "name": f"Born {day} Jan {n}",
+                    "portfolio_id": self.portfolio_a.id,
+                    "birthdate": f"1990-01-0{day}",
+                }
+                for day in (1, 2)
+                for n in range(LINE_LIMIT)
+            ]
+        )
+        late = self._create_client(
+            "Born 31 Dec", self.portfolio_a, birthdate="1980-12-31"
+        )
+        section = self._section(self._dashboard(self.agent_a), "birthdays")
+        self.assertEqual(section["count"], 2 * LINE_LIMIT + 1)
+        self.assertEqual(len(section["lines"]), LINE_LIMIT)
+        self.assertEqual(section["lines"][0]["partner_id"], late.id)
+
+    @freeze_time("2027-12-29 10:00:00")
+    def test_queries_do_not_grow_with_the_book(self):
+        """Each section costs the same few queries for 3 lines as for 30."""
+
+        def add_clients(count):
+            clients = self.env["res.partner"].create(
+                [
+                    {
+                        "name": f"Busy {n}",
+                        "portfolio_id": self.portfolio_a.id,
+                        "phone": f"+1 555 {n:04d}",
+                        "birthdate": "1980-12-30",
+                    }
+                    for n in range(count)
+                ]
+            )
+            self.env["customer.income.record"].create(
+                [
+                    {"partner_id": client.id, "date": day, "amount": amount}
+                    for client in clients
+                    for day, amount in (("2027-01-01", 3000), ("2027-12-20", 2000))
+                ]
+            )
+            for client in clients:
+                self._activity(client, TODAY, self.agent_a)
+
+        def queries():
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            day = self._dashboard(self.agent_a)
+            return self.env.cr.sql_log_count - before, day
+
+        add_clients(3)
+        queries()  # warm the caches of rules, groups and translations
+        few, day = queries()
+        self.assertEqual(len(self._section(day, "calls")["lines"]), 3)
+        add_clients(27)
+        many, day = queries()
+        self.assertEqual(len(self._section(day, "income_falling")["lines"]), 30)
+        self.assertEqual(few, many)
 
     def test_open_today(self):
-        action = (
-            self.env["customer.portfolio.today"].with_user(self.agent_a).action_open()
+        """Today is the app's home: a page of its own, not a record."""
+        menu = self.env.ref("customer_portfolio.customer_portfolio_today_menu")
+        action = self.env.ref(
+            "customer_portfolio.customer_portfolio_today_client_action"
         )
-        today = self.env["customer.portfolio.today"].browse(action["res_id"])
-        self.assertEqual(today.agent_id, self.agent_a)
-        # the agent can load the views of the dashboard and the calendar
-        today.with_user(self.agent_a).get_views([(False, "form")])
+        self.assertEqual(menu.action, action)
+        self.assertEqual(action.tag, "customer_portfolio.today")
+        self.assertEqual(menu.parent_id.action, action)
+        # the agent can load the views of the calendar
         self.env["customer.occasion"].with_user(self.agent_a).get_views(
             [(False, "calendar"), (False, "list"), (False, "search")]
         )
-        menu = self.env.ref("customer_portfolio.customer_portfolio_today_menu")
         siblings = self.env["ir.ui.menu"].search(
             [("parent_id", "=", menu.parent_id.id)], order="sequence, id"
         )
@@ -216,3 +355,16 @@ class TestOccasions(WorkspaceCommon):
         occasion = Occasion.search([("partner_id", "=", self.client_b.id)])
         with self.assertRaises(AccessError):
             occasion.with_user(self.agent_a).read(["date_start"])
+
+
+@tagged("post_install", "-at_install")
+class TestDemoDay(WorkspaceCommon):
+    def test_demo_day_is_never_empty(self):
+        """On a database with the demo data, whatever the day it was installed
+        on, every section of the demo agent's Today has something."""
+        anna = self.env.ref("customer_portfolio.user_agent_anna_demo", False)
+        if not anna:
+            self.skipTest("the demo data is not installed")
+        day = self.env["customer.portfolio.today"].with_user(anna).get_dashboard()
+        for section in day["sections"]:
+            self.assertTrue(section["lines"], section["name"])
