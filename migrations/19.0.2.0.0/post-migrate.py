@@ -10,7 +10,9 @@
 - the offer emails carry an unsubscribe link: the footer with the link is
   added, in every language, to the offer mail templates that do not have it
   yet, the rest of their text staying as it is (the footer's translation comes
-  with the module's terms, loaded after this script).
+  with the module's terms, loaded after this script);
+- the *Income Review* activity type gets the icon of a falling income, unless
+  it was changed.
 """
 
 from odoo import SUPERUSER_ID, api
@@ -78,3 +80,8 @@ def migrate(cr, version):
         )
     )
     env["mail.template"].invalidate_model(["body_html"])
+    review = env.ref(
+        "customer_portfolio.mail_activity_type_income_review", raise_if_not_found=False
+    )
+    if review and review.icon == "fa-line-chart":
+        review.icon = "fa-arrow-down"
