@@ -11,7 +11,6 @@ from . import res_partner_segment
 from . import res_partner_offer
 from . import res_partner_consent
 from . import res_partner_data_request
-from . import res_partner_workspace
 from . import customer_segment
 from . import customer_location_risk
 from . import customer_offer_month

@@ -129,14 +129,14 @@ class ResPartner(models.Model):
         data = {
             "client_id": self.id,
             "exported_on": fields.Datetime.now(),
-            "register": self._export_rows(self, register_fields)[0],
-            "income_records": self._export_rows(
+            "register": self._register_rows(self, register_fields)[0],
+            "income_records": self._register_rows(
                 self.income_record_ids, ["date", "amount", "currency_id", "note"]
             ),
-            "life_events": self._export_rows(
+            "life_events": self._register_rows(
                 self.life_event_ids, ["date", "event_type", "note"]
             ),
-            "offers": self._export_rows(
+            "offers": self._register_rows(
                 self.offer_ids,
                 [
                     "name",
@@ -152,7 +152,7 @@ class ResPartner(models.Model):
                 ],
             ),
             "consent_history": self._get_consent_history(),
-            "agent_history": self._export_rows(
+            "agent_history": self._register_rows(
                 self.env["customer.portfolio.agent.history"].search(
                     [("partner_id", "=", self.id)]
                 ),
@@ -168,7 +168,7 @@ class ResPartner(models.Model):
         }
         if "customer.holding" in self.env:
             Holding = self.env["customer.holding"].with_context(active_test=False)
-            data["holdings"] = self._export_rows(
+            data["holdings"] = self._register_rows(
                 Holding.search([("partner_id", "=", self.id)]),
                 [
                     "name",
@@ -183,7 +183,7 @@ class ResPartner(models.Model):
             )
         return data
 
-    def _export_rows(self, records, fnames):
+    def _register_rows(self, records, fnames):
         """``records`` read as JSON-ready dicts: relations by name, selections
         by their value."""
         fnames = [fname for fname in fnames if fname in records._fields]

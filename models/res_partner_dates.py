@@ -11,7 +11,8 @@ from .res_partner import PORTFOLIO_GROUP
 
 
 class ResPartner(models.Model):
-    """The client's dates: birthdate, age, next birthday, client since."""
+    """The client's dates: birthdate, age, next birthday, client since and
+    next anniversary as a client."""
 
     _inherit = "res.partner"
 
@@ -37,6 +38,14 @@ class ResPartner(models.Model):
     )
     client_since_day = fields.Integer(
         compute="_compute_client_since_parts", store=True, groups=PORTFOLIO_GROUP
+    )
+
+    days_to_anniversary = fields.Integer(
+        string="Days to Client Anniversary",
+        compute="_compute_days_to_anniversary",
+        groups=PORTFOLIO_GROUP,
+        help="Days to the next anniversary of the day the contact became a client "
+        "(-1 without a client since date).",
     )
 
     # the yearly occasions are matched on (month, day); only dated contacts
@@ -145,3 +154,13 @@ class ResPartner(models.Model):
                         date=partner.client_since,
                     )
                 )
+
+    @api.depends("client_since")
+    def _compute_days_to_anniversary(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            since = partner.client_since
+            if not since or since >= today:
+                partner.days_to_anniversary = -1
+                continue
+            partner.days_to_anniversary = (next_occurrence(since, today) - today).days
