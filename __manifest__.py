@@ -23,6 +23,7 @@
         "data/customer_offer_template_data.xml",
         "data/ir_cron_data.xml",
         "data/customer_segment_data.xml",
+        "data/customer_product_line_data.xml",
         "views/customer_portfolio_views.xml",
         "views/customer_income_record_views.xml",
         "views/customer_life_event_views.xml",
@@ -43,6 +44,7 @@
         "views/customer_portfolio_today_views.xml",
         "views/customer_occasion_views.xml",
         "views/customer_portfolio_agent_history_views.xml",
+        "views/customer_product_line_views.xml",
         "views/customer_portfolio_menus.xml",
     ],
     "assets": {

@@ -17,3 +17,4 @@ from . import customer_occasion
 from . import customer_portfolio_today
 from . import customer_portfolio_agent_history
 from . import ir_qweb
+from . import customer_product_line
