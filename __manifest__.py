@@ -45,6 +45,7 @@
         "views/customer_occasion_views.xml",
         "views/customer_portfolio_agent_history_views.xml",
         "views/customer_product_line_views.xml",
+        "views/customer_holding_views.xml",
         "views/customer_portfolio_menus.xml",
     ],
     "assets": {

@@ -18,3 +18,4 @@ from . import customer_portfolio_today
 from . import customer_portfolio_agent_history
 from . import ir_qweb
 from . import customer_product_line
+from . import customer_holding

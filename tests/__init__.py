@@ -17,3 +17,4 @@ from . import test_hardening
 from . import test_concurrency
 from . import test_ui
 from . import test_views
+from . import test_holding

@@ -1,0 +1,204 @@
+from datetime import date
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, freeze_time, tagged
+
+from .common import PortfolioCommon
+
+
+class HoldingCommon(PortfolioCommon):
+    """Two product lines, and a home insurance held by client A."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Holding = cls.env["customer.holding"]
+        Line = cls.env["customer.product.line"]
+        cls.home = Line.create(
+            {
+                "name": "Home",
+                "category": "insurance",
+                "renewal_notice_days": 30,
+                "term_months": 12,
+            }
+        )
+        cls.card = Line.create(
+            {"name": "Card", "category": "card", "renewal_notice_days": 10}
+        )
+        cls.holding_a = cls.Holding.create(
+            {
+                "partner_id": cls.client_a.id,
+                "product_line_id": cls.home.id,
+                "name": "POL-1",
+                "date_start": "2025-06-01",
+                "date_end": "2026-06-01",
+                "amount": 420,
+            }
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestHolding(HoldingCommon):
+    def test_follows_the_client_book(self):
+        """Portfolio and agent are the client's, and follow a transfer."""
+        self.assertEqual(self.holding_a.portfolio_id, self.portfolio_a)
+        self.assertEqual(self.holding_a.agent_id, self.agent_a)
+        self.assertEqual(self.holding_a.company_id, self.portfolio_a.company_id)
+        self.assertEqual(self.holding_a.display_name, "Home - POL-1")
+        self.client_a.portfolio_id = self.portfolio_b
+        self.assertEqual(self.holding_a.agent_id, self.agent_b)
+
+    def test_defaults_from_the_form(self):
+        """Only client and line are needed: active from today, company currency."""
+        with freeze_time("2026-03-10"):
+            form = Form(self.Holding)
+            form.partner_id = self.client_b
+            form.product_line_id = self.card
+            holding = form.save()
+        self.assertEqual(holding.state, "active")
+        self.assertEqual(holding.date_start, date(2026, 3, 10))
+        self.assertEqual(holding.currency_id, self.env.company.currency_id)
+        self.assertFalse(holding.date_end)
+
+    def test_constraints(self):
+        with self.assertRaisesMessage(ValidationError, "ends before it starts"):
+            self.holding_a.date_end = "2025-01-01"
+        with self.assertRaisesMessage(ValidationError, "cannot be negative"):
+            self.holding_a.amount = -1
+
+    def test_renew_moves_end_date_and_logs_it(self):
+        self.holding_a.action_renew()
+        self.assertEqual(self.holding_a.date_end, date(2027, 6, 1))
+        self.assertIn("2027-06-01", self.holding_a.message_ids[0].body)
+
+    def test_renew_refused_without_end_or_when_ended(self):
+        open_ended = self.Holding.create(
+            {"partner_id": self.client_a.id, "product_line_id": self.card.id}
+        )
+        with self.assertRaisesMessage(UserError, "cannot be renewed"):
+            open_ended.action_renew()
+        self.holding_a.action_end()
+        self.assertEqual(self.holding_a.state, "ended")
+        with self.assertRaisesMessage(UserError, "cannot be renewed"):
+            self.holding_a.action_renew()
+        self.assertEqual(self.holding_a.date_end, date(2026, 6, 1))
+
+    @freeze_time("2026-06-02")
+    def test_lapsed_is_searchable(self):
+        ended = self.Holding.create(
+            {
+                "partner_id": self.client_a.id,
+                "product_line_id": self.card.id,
+                "date_start": "2025-01-01",
+                "date_end": "2025-12-31",
+                "state": "ended",
+            }
+        )
+        current = self.Holding.create(
+            {
+                "partner_id": self.client_a.id,
+                "product_line_id": self.card.id,
+                "date_start": "2026-01-01",
+                "date_end": "2026-12-31",
+            }
+        )
+        mine = self.Holding.search([("partner_id", "=", self.client_a.id)])
+        self.assertTrue(self.holding_a.is_lapsed)
+        self.assertFalse(ended.is_lapsed or current.is_lapsed)
+        self.assertEqual(
+            mine.filtered_domain([("is_lapsed", "=", True)]), self.holding_a
+        )
+        self.assertEqual(
+            self.Holding.search([("id", "in", mine.ids), ("is_lapsed", "=", True)]),
+            self.holding_a,
+        )
+        self.assertEqual(
+            self.Holding.search([("id", "in", mine.ids), ("is_lapsed", "=", False)]),
+            ended | current,
+        )
+
+    def test_renewal_due_uses_each_line_notice(self):
+        card_soon = self.Holding.create(
+            {
+                "partner_id": self.client_a.id,
+                "product_line_id": self.card.id,
+                "date_start": "2025-05-20",
+                "date_end": "2026-05-20",
+            }
+        )
+        mine = [("partner_id", "=", self.client_a.id), ("is_renewal_due", "=", True)]
+        with freeze_time("2026-05-05"):
+            # home: 27 days to go, notice 30; card: 15 days to go, notice 10
+            self.assertEqual(self.Holding.search(mine), self.holding_a)
+            self.assertFalse(card_soon.is_renewal_due)
+        with freeze_time("2026-05-12"):
+            self.assertEqual(self.Holding.search(mine), self.holding_a | card_soon)
+            self.assertEqual(
+                self.Holding.with_user(self.agent_a).search(
+                    self.Holding.with_user(self.agent_a).get_renewal_due_domain()
+                ),
+                self.holding_a | card_soon,
+            )
+            self.assertFalse(
+                self.Holding.with_user(self.agent_b).search(
+                    self.Holding.with_user(self.agent_b).get_renewal_due_domain()
+                )
+            )
+
+    def test_import(self):
+        """The standard import fills a holding from names."""
+        result = self.Holding.load(
+            [
+                "partner_id",
+                "product_line_id",
+                "name",
+                "date_start",
+                "date_end",
+                "amount",
+            ],
+            [["Client B", "Card", "CARD-9", "2026-01-01", "2028-12-31", "5000"]],
+        )
+        self.assertFalse(result["messages"], result["messages"])
+        holding = self.Holding.browse(result["ids"])
+        self.assertEqual(holding.partner_id, self.client_b)
+        self.assertEqual(holding.product_line_id, self.card)
+        self.assertEqual(holding.state, "active")
+
+
+@tagged("post_install", "-at_install")
+class TestHoldingAccess(HoldingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.holding_b = cls.Holding.create(
+            {"partner_id": cls.client_b.id, "product_line_id": cls.card.id}
+        )
+
+    def test_agent_sees_own_book_only(self):
+        as_a = self.Holding.with_user(self.agent_a)
+        both = (self.holding_a | self.holding_b).ids
+        self.assertEqual(as_a.search([("id", "in", both)]), self.holding_a)
+        with self.assertRaises(AccessError):
+            self.holding_b.with_user(self.agent_a).read(["amount"])
+        with self.assertRaises(AccessError):
+            self.holding_b.with_user(self.agent_a).write({"amount": 1})
+        with self.assertRaises(AccessError):
+            as_a.create(
+                {"partner_id": self.client_b.id, "product_line_id": self.card.id}
+            )
+        with self.assertRaises(AccessError):
+            self.holding_a.with_user(self.agent_a).unlink()
+        self.holding_a.with_user(self.agent_a).action_renew()
+        self.assertEqual(self.holding_a.date_end, date(2027, 6, 1))
+
+    def test_manager_sees_all(self):
+        as_manager = self.Holding.with_user(self.manager)
+        both = (self.holding_a | self.holding_b).ids
+        self.assertEqual(len(as_manager.search([("id", "in", both)])), 2)
+        self.holding_b.with_user(self.manager).unlink()
+
+    def test_agents_read_product_lines_managers_configure_them(self):
+        self.assertEqual(self.card.with_user(self.agent_a).name, "Card")
+        with self.assertRaises(AccessError):
+            self.card.with_user(self.agent_a).write({"term_months": 24})
+        self.card.with_user(self.manager).write({"term_months": 24})
