@@ -46,6 +46,7 @@
         "views/customer_portfolio_agent_history_views.xml",
         "views/customer_product_line_views.xml",
         "views/customer_holding_views.xml",
+        "views/res_partner_holding_views.xml",
         "views/customer_portfolio_menus.xml",
     ],
     "assets": {

@@ -19,3 +19,4 @@ from . import customer_portfolio_agent_history
 from . import ir_qweb
 from . import customer_product_line
 from . import customer_holding
+from . import res_partner_holding

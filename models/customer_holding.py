@@ -107,6 +107,10 @@ class CustomerHolding(models.Model):
         "end date.",
     )
 
+    # the package gaps: does the client hold an active holding of the line?
+    _partner_line_active_idx = models.Index(
+        "(partner_id, product_line_id) WHERE state = 'active'"
+    )
     # what the renewal job selects: active holdings not reminded of their end
     _renewal_due_idx = models.Index(
         "(date_end) WHERE state = 'active'"
@@ -238,6 +242,28 @@ class CustomerHolding(models.Model):
     def action_reactivate(self):
         self.filtered(lambda h: h.state == "ended").state = "active"
         return True
+
+    @api.model
+    def _create_from_offers(self, offers):
+        """Create the holdings that accepting these offers gives: active from
+        today, for the line's term, linked to the offer."""
+        today = fields.Date.context_today(self)
+        return self.create(
+            [
+                {
+                    "partner_id": offer.partner_id.id,
+                    "product_line_id": offer.template_id.product_line_id.id,
+                    "offer_id": offer.id,
+                    "date_start": today,
+                    "date_end": today
+                    + relativedelta(
+                        months=offer.template_id.product_line_id.term_months
+                    ),
+                }
+                for offer in offers
+                if offer.template_id.product_line_id
+            ]
+        )
 
     # ------------------------------------------------------------
     # Renewals

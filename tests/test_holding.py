@@ -202,3 +202,169 @@ class TestHoldingAccess(HoldingCommon):
         with self.assertRaises(AccessError):
             self.card.with_user(self.agent_a).write({"term_months": 24})
         self.card.with_user(self.manager).write({"term_months": 24})
+
+
+@tagged("post_install", "-at_install")
+class TestPackageGaps(HoldingCommon):
+    """The segment's package: home insurance and a card; client A holds home."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.segment = cls.env["customer.segment"].create(
+            {
+                "name": "Our two books",
+                "sequence": 0,
+                "domain": repr(
+                    [("portfolio_id", "in", [cls.portfolio_a.id, cls.portfolio_b.id])]
+                ),
+                "product_line_ids": [(6, 0, (cls.home | cls.card).ids)],
+            }
+        )
+        cls.clients = cls.client_a | cls.client_b
+        cls.Partner = cls.env["res.partner"]
+
+    def _lacking(self, line_ids):
+        return self.Partner.search(
+            [("id", "in", self.clients.ids), ("cross_sell_line_ids", "in", line_ids)]
+        )
+
+    def test_gaps_are_package_lines_not_held(self):
+        self.assertEqual(self.client_a.segment_id, self.segment)
+        self.assertEqual(self.client_a.cross_sell_line_ids, self.card)
+        self.assertEqual(self.client_a.cross_sell_count, 1)
+        self.assertEqual(self.client_b.cross_sell_line_ids, self.home | self.card)
+        self.assertEqual(self.client_a.holding_count, 1)
+        self.holding_a.action_end()
+        self.assertEqual(self.client_a.cross_sell_line_ids, self.home | self.card)
+
+    def test_gap_search(self):
+        self.assertEqual(self._lacking(self.home.ids), self.client_b)
+        self.assertEqual(self._lacking(self.card.ids), self.clients)
+        has_gaps = [
+            ("id", "in", self.clients.ids),
+            ("cross_sell_line_ids", "!=", False),
+        ]
+        no_gaps = [("id", "in", self.clients.ids), ("cross_sell_line_ids", "=", False)]
+        self.assertEqual(self.Partner.search(has_gaps), self.clients)
+        self.Holding.create(
+            {"partner_id": self.client_a.id, "product_line_id": self.card.id}
+        )
+        self.assertEqual(self.Partner.search(has_gaps), self.client_b)
+        self.assertEqual(self.Partner.search(no_gaps), self.client_a)
+        self.assertEqual(self.clients.filtered_domain(has_gaps), self.client_b)
+        self.assertEqual(
+            self.Partner.search(
+                [
+                    ("id", "in", self.clients.ids),
+                    ("cross_sell_line_ids.category", "=", "insurance"),
+                ]
+            ),
+            self.client_b,
+        )
+        # an archived line is no gap any more
+        self.home.action_archive()
+        self.assertFalse(self._lacking(self.home.ids))
+        self.assertEqual(self.client_b.cross_sell_line_ids, self.card)
+
+    def test_has_gaps_filter_for_an_agent(self):
+        """The "Has Gaps" filter of the clients' search view, as agent A."""
+        view = self.env.ref("customer_portfolio.view_res_partner_filter_holdings")
+        self.assertIn('name="has_gaps"', view.arch)
+        as_a = self.Partner.with_user(self.agent_a)
+        self.assertEqual(
+            as_a.search([("cross_sell_line_ids", "!=", False)]) & self.clients,
+            self.client_a,
+        )
+        self.assertEqual(
+            self.client_a.with_user(self.agent_a).cross_sell_line_ids, self.card
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestHoldingFromOffers(HoldingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Template = cls.env["customer.offer.template"]
+        cls.env["customer.offer.template"].search([]).action_archive()
+        cls.segment = cls.env["customer.segment"].create(
+            {
+                "name": "Our two books",
+                "sequence": 0,
+                "domain": repr(
+                    [("portfolio_id", "in", [cls.portfolio_a.id, cls.portfolio_b.id])]
+                ),
+                "product_line_ids": [(6, 0, (cls.home | cls.card).ids)],
+            }
+        )
+
+    def test_accepting_gives_the_holding(self):
+        template = self.Template.create(
+            {
+                "name": "A card",
+                "offer_category": "gift",
+                "product_line_id": self.card.id,
+            }
+        )
+        offer = self.env["customer.offer"].create(
+            {"partner_id": self.client_a.id, "template_id": template.id}
+        )
+        with freeze_time("2026-03-10"):
+            offer.with_user(self.agent_a).action_accept()
+        holding = self.Holding.search([("offer_id", "=", offer.id)])
+        self.assertEqual(holding.partner_id, self.client_a)
+        self.assertEqual(holding.product_line_id, self.card)
+        self.assertEqual(holding.state, "active")
+        self.assertEqual(holding.date_start, date(2026, 3, 10))
+        self.assertEqual(holding.date_end, date(2027, 3, 10))
+        self.assertFalse(self.client_a.cross_sell_line_ids)
+
+    def test_accepting_without_product_line_gives_nothing(self):
+        template = self.Template.create({"name": "A gift", "offer_category": "gift"})
+        offer = self.env["customer.offer"].create(
+            {"partner_id": self.client_a.id, "template_id": template.id}
+        )
+        offer.action_accept()
+        self.assertFalse(self.Holding.search([("offer_id", "=", offer.id)]))
+
+    def test_insurance_lines_are_insurance_offers(self):
+        with self.assertRaisesMessage(ValidationError, "must be Insurance"):
+            self.Template.create(
+                {
+                    "name": "Home cover",
+                    "offer_category": "gift",
+                    "product_line_id": self.home.id,
+                }
+            )
+        form = Form(self.Template)
+        form.name = "Home cover"
+        form.product_line_id = self.home
+        self.assertEqual(form.offer_category, "insurance")
+
+    def test_template_targets_clients_with_the_gap(self):
+        """Only clients lacking the line get it; risk areas still gate insurance."""
+        template = self.Template.create(
+            {
+                "name": "Home cover for your birthday",
+                "trigger": "birthday",
+                "offer_category": "insurance",
+                "product_line_id": self.home.id,
+                "gap_product_line_id": self.home.id,
+            }
+        )
+        prospect = self._create_client("Client C", self.portfolio_b)
+        (self.client_a | self.client_b | prospect).birthdate = "1990-05-10"
+        eligible = self.env["res.partner"].search(template._get_partner_domain())
+        self.assertIn(self.client_b, eligible)
+        self.assertNotIn(self.client_a, eligible)
+        with freeze_time("2026-03-10"):
+            self.env["customer.location.risk"].create(
+                {"name": "Flood", "city": "Lyon", "date_start": "2026-03-10"}
+            )
+            prospect.city = "Lyon"
+        offers = self.env["customer.offer"].generate_offers(date(2026, 5, 10))
+        self.assertEqual(
+            offers.filtered(lambda o: o.template_id == template).partner_id,
+            self.client_b,
+        )
