@@ -230,13 +230,18 @@ class CustomerHolding(models.Model):
                     old=old_end,
                 ),
             )
-            holding.activity_feedback(["customer_portfolio.mail_activity_type_renewal"])
+            holding.activity_feedback(
+                ["customer_portfolio.mail_activity_type_renewal"],
+                only_automated=False,
+            )
         return True
 
     def action_end(self):
         """End the holding (the client no longer holds it)."""
         self.filtered(lambda h: h.state == "active").state = "ended"
-        self.activity_unlink(["customer_portfolio.mail_activity_type_renewal"])
+        self.activity_unlink(
+            ["customer_portfolio.mail_activity_type_renewal"], only_automated=False
+        )
         return True
 
     def action_reactivate(self):
@@ -383,6 +388,7 @@ class CustomerHolding(models.Model):
                     ),
                     "user_id": holding.agent_id.id,
                     "date_deadline": holding.date_end,
+                    "automated": True,
                 }
                 for holding in self
             ]

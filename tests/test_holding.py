@@ -1,7 +1,12 @@
-from datetime import date
+from contextlib import ExitStack
+from datetime import date, datetime
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, freeze_time, tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.mail.tests.common import MockEmail
 
 from .common import PortfolioCommon
 
@@ -368,3 +373,106 @@ class TestHoldingFromOffers(HoldingCommon):
             offers.filtered(lambda o: o.template_id == template).partner_id,
             self.client_b,
         )
+
+
+@tagged("post_install", "-at_install")
+class TestRenewalReminders(HoldingCommon, MockEmail):
+    """Home: notice 30 days, ends 2026-06-01, so reminded from 2026-05-02."""
+
+    def _run_cron(self, day):
+        cron = self.env.ref("customer_portfolio.ir_cron_renewal_reminders").sudo()
+        with ExitStack() as stack:
+            stack.enter_context(self.mock_datetime_and_now(day))
+            stack.enter_context(self.enter_registry_test_mode())
+            cron.method_direct_trigger()
+
+    def _renewal_activities(self, holdings=None):
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "customer.holding"),
+                ("res_id", "in", (holdings or self.holding_a).ids),
+                (
+                    "activity_type_id",
+                    "=",
+                    self.env.ref("customer_portfolio.mail_activity_type_renewal").id,
+                ),
+            ]
+        )
+
+    def test_one_reminder_per_holding_and_end_date(self):
+        self._run_cron(datetime(2026, 5, 1, 8))
+        self.assertFalse(self._renewal_activities())
+        self._run_cron(datetime(2026, 5, 2, 8))
+        activity = self._renewal_activities()
+        self.assertEqual(activity.user_id, self.agent_a)
+        self.assertEqual(activity.date_deadline, date(2026, 6, 1))
+        self.assertEqual(self.holding_a.renewal_reminded_end, date(2026, 6, 1))
+        self._run_cron(datetime(2026, 5, 3, 8))
+        self.assertEqual(self._renewal_activities(), activity)
+        # renewed: the activity is done, the next end date gets its own reminder
+        with freeze_time("2026-05-04"):
+            self.holding_a.action_renew()
+        self.assertFalse(self._renewal_activities())
+        self._run_cron(datetime(2026, 5, 5, 8))
+        self.assertFalse(self._renewal_activities())
+        self._run_cron(datetime(2027, 5, 2, 8))
+        self.assertEqual(self._renewal_activities().date_deadline, date(2027, 6, 1))
+
+    def test_no_reminder_when_ended_past_or_open_ended(self):
+        self.Holding.create(
+            {
+                "partner_id": self.client_b.id,
+                "product_line_id": self.home.id,
+                "date_start": "2020-01-01",
+            }
+        )
+        lapsed = self.Holding.create(
+            {
+                "partner_id": self.client_b.id,
+                "product_line_id": self.home.id,
+                "date_start": "2020-01-01",
+                "date_end": "2026-05-01",
+            }
+        )
+        self.holding_a.action_end()
+        self._run_cron(datetime(2026, 5, 10, 8))
+        self.assertFalse(self._renewal_activities(self.Holding.search([])))
+        self.assertTrue(lapsed.is_lapsed)
+
+    def test_batches_survive_a_bad_holding(self):
+        holdings = self.holding_a | self.Holding.create(
+            [
+                {
+                    "partner_id": client.id,
+                    "product_line_id": self.home.id,
+                    "date_start": "2025-06-01",
+                    "date_end": "2026-06-01",
+                }
+                for client in (self.client_a, self.client_b, self.client_b)
+            ]
+        )
+        bad = holdings[1]
+        remind = type(self.Holding)._remind_renewal
+
+        def remind_or_fail(records):
+            if bad in records:
+                raise ValueError("broken holding")
+            return remind(records)
+
+        with (
+            patch(
+                "odoo.addons.customer_portfolio.models.customer_holding."
+                "RENEWAL_BATCH_SIZE",
+                2,
+            ),
+            patch.object(type(self.Holding), "_remind_renewal", remind_or_fail),
+            mute_logger("odoo.addons.customer_portfolio.models.customer_holding"),
+        ):
+            self._run_cron(datetime(2026, 5, 10, 8))
+        self.assertEqual(
+            self._renewal_activities(holdings).mapped("res_id"), (holdings - bad).ids
+        )
+        self.assertFalse(bad.renewal_reminded_end)
+        # the next run reminds the one that failed, and only it
+        self._run_cron(datetime(2026, 5, 11, 8))
+        self.assertEqual(len(self._renewal_activities(holdings)), 4)
