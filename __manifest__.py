@@ -40,6 +40,7 @@
         "views/customer_location_risk_views.xml",
         "views/res_partner_risk_views.xml",
         "report/customer_portfolio_reports.xml",
+        "report/customer_holding_reports.xml",
         "wizard/customer_portfolio_transfer_views.xml",
         "views/customer_portfolio_today_views.xml",
         "views/customer_occasion_views.xml",
@@ -47,6 +48,7 @@
         "views/customer_product_line_views.xml",
         "views/customer_holding_views.xml",
         "views/res_partner_holding_views.xml",
+        "views/customer_cross_sell_report_views.xml",
         "views/customer_portfolio_menus.xml",
     ],
     "assets": {

@@ -20,3 +20,4 @@ from . import ir_qweb
 from . import customer_product_line
 from . import customer_holding
 from . import res_partner_holding
+from . import customer_cross_sell_report

@@ -285,6 +285,34 @@ class TestPackageGaps(HoldingCommon):
             self.client_a.with_user(self.agent_a).cross_sell_line_ids, self.card
         )
 
+    def test_coverage_report_by_line_and_agent(self):
+        Report = self.env["customer.cross.sell.report"]
+        mine = [("partner_id", "in", self.clients.ids)]
+        gaps = dict(
+            Report._read_group(
+                [*mine, ("is_gap", "=", True)], ["product_line_id"], ["__count"]
+            )
+        )
+        self.assertEqual(gaps, {self.home: 1, self.card: 2})
+        coverage = dict(Report._read_group(mine, ["agent_id"], ["coverage:avg"]))
+        self.assertEqual(coverage, {self.agent_a: 50.0, self.agent_b: 0.0})
+        as_b = Report.with_user(self.agent_b).search(mine)
+        self.assertEqual(as_b.partner_id, self.client_b)
+        self.assertEqual(len(Report.with_user(self.manager).search(mine)), 4)
+
+    def test_portfolio_report_shows_holdings_and_gaps(self):
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "customer_portfolio.action_report_customer_portfolio",
+                self.portfolio_a.ids,
+            )[0]
+            .decode()
+        )
+        self.assertIn("Active holdings", html)
+        self.assertIn("Package gaps", html)
+        self.assertIn("Card", html)
+
 
 @tagged("post_install", "-at_install")
 class TestHoldingFromOffers(HoldingCommon):
