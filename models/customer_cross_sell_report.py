@@ -19,7 +19,7 @@ class CustomerCrossSellReport(models.Model):
     product_line_id = fields.Many2one("customer.product.line", readonly=True)
     category = fields.Selection(PRODUCT_LINE_CATEGORIES, readonly=True)
     portfolio_id = fields.Many2one("customer.portfolio", readonly=True)
-    agent_id = fields.Many2one("res.users", string="Agent", readonly=True)
+    agent_id = fields.Many2one("res.users", readonly=True)
     segment_id = fields.Many2one("customer.segment", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     is_gap = fields.Boolean(string="Gap", readonly=True)
