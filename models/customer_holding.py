@@ -6,7 +6,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 _logger = logging.getLogger(__name__)
 
@@ -226,8 +226,8 @@ class CustomerHolding(models.Model):
                 % self.env._(
                     "Renewed for %(months)s months: now ends on %(new)s (was %(old)s).",
                     months=holding.product_line_id.term_months,
-                    new=holding.date_end,
-                    old=old_end,
+                    new=format_date(self.env, holding.date_end),
+                    old=format_date(self.env, old_end),
                 ),
             )
             holding.activity_feedback(
@@ -375,23 +375,26 @@ class CustomerHolding(models.Model):
         """Schedule the renewal activities and mark the holdings as reminded."""
         activity_type = self.env.ref("customer_portfolio.mail_activity_type_renewal")
         model_id = self.env["ir.model"]._get_id(self._name)
-        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
-            [
+        vals_list = []
+        for holding in self:
+            agent_env = self.with_context(lang=holding.agent_id.lang).env
+            vals_list.append(
                 {
                     "res_model_id": model_id,
                     "res_id": holding.id,
                     "activity_type_id": activity_type.id,
-                    "summary": self.with_context(lang=holding.agent_id.lang).env._(
+                    "summary": agent_env._(
                         "Renew %(holding)s before %(date)s",
-                        holding=holding.display_name,
-                        date=holding.date_end,
+                        holding=holding.with_env(agent_env).display_name,
+                        date=format_date(agent_env, holding.date_end),
                     ),
                     "user_id": holding.agent_id.id,
                     "date_deadline": holding.date_end,
                     "automated": True,
                 }
-                for holding in self
-            ]
+            )
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+            vals_list
         )
         self.env.flush_all()
         self.env.execute_query(

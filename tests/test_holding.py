@@ -74,7 +74,7 @@ class TestHolding(HoldingCommon):
     def test_renew_moves_end_date_and_logs_it(self):
         self.holding_a.action_renew()
         self.assertEqual(self.holding_a.date_end, date(2027, 6, 1))
-        self.assertIn("2027-06-01", self.holding_a.message_ids[0].body)
+        self.assertIn("06/01/2027", self.holding_a.message_ids[0].body)
 
     def test_renew_refused_without_end_or_when_ended(self):
         open_ended = self.Holding.create(
