@@ -58,5 +58,6 @@
     },
     "demo": [
         "demo/customer_portfolio_demo.xml",
+        "demo/customer_holding_demo.xml",
     ],
 }
