@@ -67,6 +67,8 @@ class ResPartner(models.Model):
         the rest of the domain selects (e.g. an agent's book), through the
         index of active holdings by client and line.
         """
+        # a search method replaces the field: check its groups here
+        self._check_field_access(self._fields["cross_sell_line_ids"], "read")
         if operator == "any":
             # product lines are few: their ids make the simplest query
             lines = self.env["customer.product.line"].search(value)

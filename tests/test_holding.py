@@ -1,14 +1,22 @@
 from contextlib import ExitStack
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from http import HTTPStatus
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, freeze_time, tagged
+from odoo.tests import (
+    Form,
+    HttpCase,
+    freeze_time,
+    get_db_name,
+    new_test_user,
+    tagged,
+)
 from odoo.tools import mute_logger
 
 from odoo.addons.mail.tests.common import MockEmail
 
-from .common import PortfolioCommon
+from .common import AGENT_GROUPS, MANAGER_GROUPS, PortfolioCommon
 
 
 class HoldingCommon(PortfolioCommon):
@@ -504,3 +512,112 @@ class TestRenewalReminders(HoldingCommon, MockEmail):
         # the next run reminds the one that failed, and only it
         self._run_cron(datetime(2026, 5, 11, 8))
         self.assertEqual(len(self._renewal_activities(holdings)), 4)
+
+
+@tagged("post_install", "-at_install")
+class TestHoldingRpc(HttpCase):
+    """Holdings and gaps through the real web server (JSON-2, API keys)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        users = {
+            "hold_agent_a": AGENT_GROUPS,
+            "hold_agent_b": AGENT_GROUPS,
+            "hold_manager": MANAGER_GROUPS,
+            "hold_plain": "base.group_user",
+        }
+        cls.users = {
+            login: new_test_user(cls.env, login=login, groups=groups)
+            for login, groups in users.items()
+        }
+        Portfolio = cls.env["customer.portfolio"]
+        line = cls.env["customer.product.line"].create({"name": "RPC line"})
+        cls.holdings = cls.env["customer.holding"]
+        for login in ("hold_agent_a", "hold_agent_b"):
+            book = Portfolio.create({"name": login, "agent_id": cls.users[login].id})
+            client = cls.env["res.partner"].create(
+                {"name": f"Client of {login}", "portfolio_id": book.id}
+            )
+            cls.holdings |= cls.env["customer.holding"].create(
+                {
+                    "partner_id": client.id,
+                    "product_line_id": line.id,
+                    "date_start": "2025-01-01",
+                    "date_end": "2026-01-01",
+                }
+            )
+        cls.keys = {
+            login: user.with_user(user)
+            .env["res.users.apikeys"]
+            ._generate(
+                scope="rpc",
+                name="test",
+                expiration_date=datetime.now() + timedelta(days=1),
+            )
+            for login, user in cls.users.items()
+        }
+
+    def json2(self, login, model, method, **params):
+        headers = {
+            "X-Odoo-Database": get_db_name(),
+            "Authorization": f"Bearer {self.keys[login]}",
+        }
+        with mute_logger("odoo.http"):
+            response = self.url_open(
+                f"/json/2/{model}/{method}", json=params, headers=headers
+            )
+        return response.status_code, response.json()
+
+    def assertDenied(self, status, body):
+        self.assertNotEqual(status, HTTPStatus.OK, body)
+        self.assertIn(
+            body["name"], ("odoo.exceptions.AccessError", "odoo.exceptions.UserError")
+        )
+
+    def test_holdings_stay_in_the_book(self):
+        mine, other = self.holdings
+        domain = [("id", "in", self.holdings.ids)]
+        status, rows = self.json2(
+            "hold_agent_a", "customer.holding", "search_read",
+            domain=domain, fields=["amount", "is_lapsed"],
+        )  # fmt: skip
+        self.assertEqual(status, HTTPStatus.OK, rows)
+        self.assertEqual([row["id"] for row in rows], mine.ids)
+        self.assertTrue(rows[0]["is_lapsed"])
+        self.assertDenied(
+            *self.json2(
+                "hold_agent_a", "customer.holding", "read",
+                ids=other.ids, fields=["amount"],
+            )
+        )  # fmt: skip
+        self.assertDenied(
+            *self.json2(
+                "hold_agent_a", "customer.holding", "action_renew", ids=other.ids
+            )
+        )
+        status, rows = self.json2(
+            "hold_manager", "customer.holding", "search_read",
+            domain=domain, fields=["amount"],
+        )  # fmt: skip
+        self.assertEqual(len(rows), 2, rows)
+        self.assertDenied(
+            *self.json2(
+                "hold_plain", "customer.holding", "search_read",
+                domain=domain, fields=["amount"],
+            )
+        )  # fmt: skip
+
+    def test_gaps_are_private(self):
+        self.assertDenied(
+            *self.json2(
+                "hold_plain", "res.partner", "search_read",
+                domain=[("cross_sell_line_ids", "!=", False)], fields=["name"],
+            )
+        )  # fmt: skip
+        self.assertDenied(
+            *self.json2(
+                "hold_plain", "res.partner", "read",
+                ids=self.holdings.partner_id.ids, fields=["holding_ids"],
+            )
+        )  # fmt: skip
