@@ -117,7 +117,7 @@ class CustomerHolding(models.Model):
         " AND renewal_reminded_end IS DISTINCT FROM date_end"
     )
 
-    @api.depends("partner_id.name", "product_line_id.name", "name")
+    @api.depends("product_line_id.name", "name")
     def _compute_display_name(self):
         for holding in self:
             holding.display_name = " - ".join(
