@@ -125,6 +125,43 @@ class ResPartner(models.Model):
 
         return Domain.custom(to_sql=to_sql, predicate=predicate)
 
+    def write(self, vals):
+        result = super().write(vals)
+        if "portfolio_id" in vals:
+            self._hand_over_renewal_activities()
+        return result
+
+    def _hand_over_renewal_activities(self):
+        """The open renewal activities of the clients' holdings go to their
+        (new) agent, who alone can see these holdings now."""
+        renewal = self.env.ref(
+            "customer_portfolio.mail_activity_type_renewal", raise_if_not_found=False
+        )
+        holdings = (
+            self.env["customer.holding"].sudo().search([("partner_id", "in", self.ids)])
+        )
+        if not renewal or not holdings:
+            return
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+            .search(
+                [
+                    ("res_model", "=", "customer.holding"),
+                    ("res_id", "in", holdings.ids),
+                    ("activity_type_id", "=", renewal.id),
+                ]
+            )
+        )
+        agents = {holding.id: holding.agent_id for holding in holdings}
+        for agent, agent_activities in activities.grouped(
+            lambda a: agents[a.res_id]
+        ).items():
+            moving = agent_activities.filtered(lambda a, u=agent: a.user_id != u)
+            if agent and moving:
+                moving.user_id = agent
+
     def action_view_holdings(self):
         """Open the client's holdings."""
         self.ensure_one()

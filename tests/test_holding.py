@@ -454,6 +454,18 @@ class TestRenewalReminders(HoldingCommon, MockEmail):
         self._run_cron(datetime(2027, 5, 2, 8))
         self.assertEqual(self._renewal_activities().date_deadline, date(2027, 6, 1))
 
+    def test_reminder_follows_the_client_to_another_agent(self):
+        self._run_cron(datetime(2026, 5, 2, 8))
+        self.client_a.portfolio_id = self.portfolio_b
+        self.assertEqual(self._renewal_activities().user_id, self.agent_b)
+        self.assertEqual(
+            self.env["mail.activity"]
+            .with_user(self.agent_b)
+            .search([("id", "=", self._renewal_activities().id)])
+            .res_id,
+            self.holding_a.id,
+        )
+
     def test_no_reminder_when_ended_past_or_open_ended(self):
         self.Holding.create(
             {
