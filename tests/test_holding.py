@@ -3,6 +3,8 @@ from datetime import date, datetime, timedelta
 from http import HTTPStatus
 from unittest.mock import patch
 
+from dateutil.relativedelta import relativedelta
+
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import (
     Form,
@@ -17,6 +19,7 @@ from odoo.tools import mute_logger
 from odoo.addons.mail.tests.common import MockEmail
 
 from .common import AGENT_GROUPS, MANAGER_GROUPS, PortfolioCommon
+from .test_ui import PortfolioTourCase
 
 
 class HoldingCommon(PortfolioCommon):
@@ -633,3 +636,30 @@ class TestHoldingRpc(HttpCase):
                 ids=self.holdings.partner_id.ids, fields=["holding_ids"],
             )
         )  # fmt: skip
+
+
+@tagged("post_install", "-at_install")
+class TestHoldingTour(PortfolioTourCase):
+    def test_agent_renews_a_holding(self):
+        """Agent: renew a holding due for renewal from the holdings list."""
+        home = self.env["customer.product.line"].create(
+            {"name": "Home cover", "category": "insurance"}
+        )
+        client = self._client("Hana Holder")
+        today = date.today()
+        holding = self.env["customer.holding"].create(
+            {
+                "partner_id": client.id,
+                "product_line_id": home.id,
+                "date_start": today - timedelta(days=350),
+                "date_end": today + timedelta(days=15),
+            }
+        )
+        self.start_tour(
+            "/odoo/portfolio-holdings",
+            "customer_portfolio_holding_tour",
+            login="tour_agent",
+        )
+        self.assertEqual(
+            holding.date_end, today + timedelta(days=15) + relativedelta(months=12)
+        )
