@@ -21,6 +21,7 @@
         "data/customer_offer_template_data.xml",
         "data/ir_cron_data.xml",
         "data/customer_segment_data.xml",
+        "data/customer_product_line_data.xml",
         "views/customer_portfolio_views.xml",
         "views/customer_income_record_views.xml",
         "views/customer_life_event_views.xml",
@@ -40,11 +41,16 @@
         "views/res_partner_risk_views.xml",
         "views/res_partner_portfolio_views.xml",
         "report/customer_portfolio_reports.xml",
+        "report/customer_holding_reports.xml",
         "wizard/customer_portfolio_transfer_views.xml",
         "views/customer_portfolio_today_views.xml",
         "report/customer_occasion_views.xml",
         "views/customer_portfolio_agent_history_views.xml",
         "views/customer_erasure_log_views.xml",
+        "views/customer_product_line_views.xml",
+        "views/customer_holding_views.xml",
+        "views/res_partner_holding_views.xml",
+        "report/customer_cross_sell_report_views.xml",
         "views/customer_portfolio_menus.xml",
     ],
     "assets": {
@@ -57,5 +63,6 @@
     },
     "demo": [
         "demo/customer_portfolio_demo.xml",
+        "demo/customer_holding_demo.xml",
     ],
 }

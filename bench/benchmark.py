@@ -35,13 +35,23 @@ RISK_CITY_CLIENTS = 50  # clients in each of the 9 small areas (already active)
 DUE_OFFERS = 1000  # open offers whose validity ended before the bench day
 AGENTS = 200
 TIMEZONES = ["Europe/Brussels", "Europe/Paris", "America/New_York", "Asia/Tokyo"]
-STEPS = ["offers", "trend", "trend_full", "risk", "segments", "expiry"]
 # steps run on databases of their own, not on the generated clients
 CONTACT_STEPS = ["contact_cost"]
 CONTACTS = 1000  # contacts created, then moved, by the contact_cost step
 CHATTER_MESSAGES = 40  # messages on the contact whose chatter is loaded
 CHATTER_LOADS = 20  # chatter loads measured (the average is reported)
 CITIES = [f"Town {i:02d}" for i in range(20)]  # 10 of them are risk areas
+STEPS = [
+    "offers",
+    "trend",
+    "trend_full",
+    "risk",
+    "segments",
+    "expiry",
+    "renewals",
+    "gaps",
+]
+RENEWAL_HORIZON = 365  # holdings end evenly over the year after the bench day
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -698,6 +708,115 @@ def step_contact_cost(env):
     }
 
 
+def ensure_holdings(env):
+    """One holding per client (lines in turn, ends spread over a year) and
+    three lines in each segment's package, inserted in SQL if the database
+    has none yet. In the step's transaction: rolled back with it.
+
+    The job is measured in its steady state: the holdings whose notice began
+    before the bench day were reminded by the previous runs, so the day's
+    work is the holdings entering their notice on the bench day (about one
+    in 365).
+    """
+    if count(env, "customer_holding"):
+        return
+    lines = env["customer.product.line"].search([], order="id")
+    for i, segment in enumerate(env["customer.segment"].search([], order="id")):
+        segment.product_line_ids = [(6, 0, lines[i % 3 :: 3][:3].ids)]
+    env.flush_all()
+    env.cr.execute(
+        """
+        INSERT INTO customer_holding (
+            partner_id, product_line_id, portfolio_id, agent_id, company_id,
+            currency_id, state, date_start, date_end, amount,
+            create_uid, create_date, write_uid, write_date)
+        SELECT p.id, (%(lines)s::int[])[1 + p.id %% %(n_lines)s],
+               p.portfolio_id, pf.agent_id, pf.company_id, %(currency)s,
+               'active', %(day)s::date - 365,
+               %(day)s::date + (p.id %% %(horizon)s), 100,
+               1, now(), 1, now()
+          FROM res_partner p
+          JOIN customer_portfolio pf ON pf.id = p.portfolio_id
+        """,
+        {
+            "lines": lines.ids,
+            "n_lines": len(lines),
+            "currency": env.company.currency_id.id,
+            "day": bench_day(env),
+            "horizon": RENEWAL_HORIZON,
+        },
+    )
+    env.cr.execute(
+        """
+        UPDATE customer_holding h
+           SET renewal_reminded_end = h.date_end
+          FROM customer_product_line line
+         WHERE line.id = h.product_line_id
+           AND h.date_end - line.renewal_notice_days < %s
+        """,
+        [bench_day(env)],
+    )
+    env.cr.execute("ANALYZE customer_holding")
+
+
+def gap_agent(env):
+    """An agent whose clients have a segment (so a package to lack)."""
+    return (
+        env["res.partner"]
+        .search([("segment_id", "!=", False), ("portfolio_id", "!=", False)], limit=1)
+        .portfolio_agent_id
+    )
+
+
+def step_renewals(env):
+    """The daily renewal job, then again with nothing left to remind."""
+    ensure_holdings(env)
+    Holding = env["customer.holding"]
+    before = count(env, "mail_activity")
+    reminded, wall, queries = measure(env, Holding._schedule_renewal_reminders)
+    _res, wall2, queries2 = measure(env, Holding._schedule_renewal_reminders)
+    return {
+        "rows": len(reminded),
+        "wall": wall,
+        "queries": queries,
+        "detail": f"{len(reminded)} renewal activities among "
+        f"{count(env, 'customer_holding')} holdings "
+        f"({count(env, 'mail_activity') - before} created); rerun (nothing to "
+        f"remind) {wall2:.2f} s, {queries2} queries",
+    }
+
+
+def step_gaps(env):
+    """The Has Gaps filter on one agent's book, as that agent."""
+    ensure_holdings(env)
+    agent = gap_agent(env)
+    Partner = env["res.partner"].with_user(agent)
+    domain = [
+        ("portfolio_agent_id", "=", agent.id),
+        ("cross_sell_line_ids", "!=", False),
+    ]
+    query = Partner._search(domain)
+    env.cr.execute(
+        "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + query.select().code,
+        query.select().params,
+    )
+    plan = "\n".join(row[0] for row in env.cr.fetchall())
+    timings = []
+    for _i in range(3):
+        started = time.perf_counter()
+        found = Partner.search(domain)
+        timings.append(time.perf_counter() - started)
+    book = Partner.search_count([("portfolio_agent_id", "=", agent.id)])
+    return {
+        "rows": book,
+        "wall": min(timings),
+        "queries": 1,
+        "detail": f"{len(found)} of the agent's {book} clients have gaps: "
+        f"{timings[0] * 1000:.1f} ms first run, {min(timings) * 1000:.1f} ms "
+        f"best of 3\n\n```\n{plan}\n```",
+    }
+
+
 # ---- the naive ORM way: search all, filter in Python, write per record ------
 
 
@@ -888,6 +1007,48 @@ def step_expiry_naive(env, budget):
 
     done, wall, queries = naive_loop(env, offers, process, budget)
     return done, len(offers), wall + search_time, queries
+
+
+def step_renewals_naive(env, budget):
+    ensure_holdings(env)
+    day = bench_day(env)
+    holdings, search_time = naive_search(
+        env, "customer.holding", [("state", "=", "active")]
+    )
+
+    def process(holding):
+        notice = holding.product_line_id.renewal_notice_days
+        if (
+            holding.date_end
+            and day <= holding.date_end <= day + timedelta(days=notice)
+            and holding.renewal_reminded_end != holding.date_end
+            and holding.agent_id
+        ):
+            holding.activity_schedule(
+                "customer_portfolio.mail_activity_type_renewal",
+                date_deadline=holding.date_end,
+                user_id=holding.agent_id.id,
+            )
+            holding.renewal_reminded_end = holding.date_end
+
+    done, wall, queries = naive_loop(env, holdings, process, budget)
+    return done, len(holdings), wall + search_time, queries
+
+
+def step_gaps_naive(env, budget):
+    """Compute every client's gaps of the agent's book in Python."""
+    ensure_holdings(env)
+    agent = gap_agent(env)
+    partners, search_time = naive_search(
+        env, "res.partner", [("portfolio_agent_id", "=", agent.id)]
+    )
+
+    def process(partner):
+        held = partner.holding_ids.filtered(lambda h: h.state == "active")
+        return partner.segment_id.product_line_ids - held.product_line_id
+
+    done, wall, queries = naive_loop(env, partners, process, budget)
+    return done, len(partners), wall + search_time, queries
 
 
 def run_step(config, db, step, budget, profile=None, addons_path=None):
@@ -1087,6 +1248,8 @@ LABELS = {
     "risk": "risk area activation",
     "segments": "segment recompute, all clients (daily)",
     "expiry": "offer expiry job",
+    "renewals": "renewal reminders job (one holding per client)",
+    "gaps": "Has Gaps search on one agent's book",
 }
 
 

@@ -11,6 +11,7 @@ from . import res_partner_segment
 from . import res_partner_offer
 from . import res_partner_consent
 from . import res_partner_data_request
+from . import res_partner_holding
 from . import customer_segment
 from . import customer_location_risk
 from . import customer_offer_month
@@ -27,3 +28,5 @@ from . import customer_erasure_log
 from . import mail_mail
 from . import mail_activity
 from . import mail_message
+from . import customer_product_line
+from . import customer_holding

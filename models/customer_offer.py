@@ -281,6 +281,7 @@ class CustomerOffer(models.Model):
     def action_accept(self):
         self._check_state(OPEN_STATES)
         self._set_state("accepted")
+        self.env["customer.holding"]._create_from_offers(self)
 
     def action_decline(self):
         self._check_state(OPEN_STATES)

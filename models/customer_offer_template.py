@@ -18,6 +18,14 @@ OFFER_CATEGORIES = [
     ("greeting_call", "Greeting call"),
 ]
 
+# the offer category of the offers of a product line, when there is one
+PRODUCT_LINE_OFFER_CATEGORIES = {
+    "credit": "credit",
+    "loan": "loan",
+    "mortgage": "loan",
+    "insurance": "insurance",
+}
+
 # triggers that ``customer.offer.generate_offers`` runs for a given day
 DATE_TRIGGERS = (
     "birthday",
@@ -92,6 +100,19 @@ class CustomerOfferTemplate(models.Model):
         string="Segments",
         help="Leave empty to offer it to clients of every segment.",
     )
+    product_line_id = fields.Many2one(
+        "customer.product.line",
+        domain="[('company_id', 'in', [company_id, False])]",
+        help="What accepting the offer gives: the client's holding of this line "
+        "is created, active from the day of acceptance.",
+    )
+    gap_product_line_id = fields.Many2one(
+        "customer.product.line",
+        string="Clients Lacking",
+        domain="[('company_id', 'in', [company_id, False])]",
+        help="Offer it only to the clients whose segment package includes this "
+        "line and who hold no active holding of it.",
+    )
     mail_template_id = fields.Many2one(
         "mail.template",
         string="Email Template",
@@ -142,6 +163,30 @@ class CustomerOfferTemplate(models.Model):
                     )
                 )
 
+    @api.constrains("offer_category", "product_line_id", "gap_product_line_id")
+    def _check_insurance_lines(self):
+        """Insurance is offered as insurance, so that the risk areas that
+        suppress insurance offers suppress it too."""
+        for template in self:
+            lines = template.product_line_id | template.gap_product_line_id
+            if (
+                "insurance" in lines.mapped("category")
+                and template.offer_category != "insurance"
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The offer template %(name)s is about an insurance line: "
+                        "its category must be Insurance.",
+                        name=template.name,
+                    )
+                )
+
+    @api.onchange("product_line_id")
+    def _onchange_product_line_id(self):
+        category = PRODUCT_LINE_OFFER_CATEGORIES.get(self.product_line_id.category)
+        if category:
+            self.offer_category = category
+
     @api.constrains("mail_template_id")
     def _check_mail_template_model(self):
         for template in self:
@@ -180,6 +225,8 @@ class CustomerOfferTemplate(models.Model):
             domain &= Domain("portfolio_id.company_id", "=", self.company_id.id)
         if self.segment_ids:
             domain &= Domain("segment_id", "in", self.segment_ids.ids)
+        if self.gap_product_line_id:
+            domain &= Domain("cross_sell_line_ids", "in", self.gap_product_line_id.ids)
         return domain
 
     def _get_occasions(self, day, risk_areas):

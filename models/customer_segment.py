@@ -53,6 +53,16 @@ class CustomerSegment(models.Model):
         "template_id",
         string="Offer Package",
     )
+    product_line_ids = fields.Many2many(
+        "customer.product.line",
+        "customer_segment_product_line_rel",
+        "segment_id",
+        "line_id",
+        string="Product Package",
+        domain="[('company_id', 'in', [company_id, False])]",
+        help="The product lines every client of the segment should hold: those "
+        "a client lacks are their package gaps.",
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     price_min = fields.Monetary(string="Minimum Price")
     price_max = fields.Monetary(string="Maximum Price")

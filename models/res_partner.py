@@ -15,6 +15,7 @@ HISTORY_FIELDS = (
     ("customer.income.record", "partner_id"),
     ("customer.life.event", "partner_id"),
     ("customer.portfolio.agent.history", "partner_id"),
+    ("customer.holding", "partner_id"),
 )
 CLIENT_TIERS = [("standard", "Standard"), ("premium", "Premium"), ("vip", "VIP")]
 
@@ -89,7 +90,7 @@ class ResPartner(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_client_history(self):
         """Refuse to delete a contact that has a client's history (offers and
-        their coupons, income records, life events, transfers): deleting it
+        their coupons, income records, life events, transfers, holdings): deleting it
         would cascade them away. Erasing personal data is a deliberate,
         separate action."""
         for model, fname in HISTORY_FIELDS:

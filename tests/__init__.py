@@ -24,6 +24,7 @@ from . import test_consent
 from . import test_trust
 from . import test_threat_model
 from . import test_client_glance
+from . import test_holding
 
 # optional test library, installed by scripts/requirements-test.txt
 if find_spec("hypothesis"):
