@@ -272,7 +272,7 @@ class CustomerOffer(models.Model):
             self.env["ir.cron"]._commit_progress(remaining=remaining)
         offers = self.browse()
         for job in jobs:
-            last_id = 0
+            last_id, retried = 0, False
             while True:
                 partners = Partner.search(
                     job["domain"] & Domain("id", ">", last_id),
@@ -281,20 +281,28 @@ class CustomerOffer(models.Model):
                 )
                 if not partners:
                     break
-                last_id = partners[-1].id
                 try:
                     offers |= self._generate_batch(
                         job["template"], job, partners, digest=False
                     )
                 except psycopg2.errors.SerializationFailure:
-                    # REPEATABLE READ: another worker inserted these very offers
-                    # since our snapshot; it is doing this job, leave it to it
+                    # REPEATABLE READ: a concurrent worker inserted some of these
+                    # offers since our snapshot. The cron retries the batch once
+                    # on a fresh snapshot (what that worker made is then skipped);
+                    # within one transaction, only this batch is left to that
+                    # worker or to the next run. The other batches go on.
+                    if commit_progress and not retried:
+                        self.env["ir.cron"]._commit_progress()
+                        retried = True
+                        continue
                     _logger.info(
-                        "Offer %s (%s): made by a concurrent worker, skipped",
+                        "Offer %s (%s): batch from client %s collided with a "
+                        "concurrent worker, skipped",
                         job["template"].name,
                         job["key"],
+                        partners[0].id,
                     )
-                    break
+                last_id, retried = partners[-1].id, False
                 if commit_progress and not self.env["ir.cron"]._commit_progress(
                     processed=len(partners)
                 ):

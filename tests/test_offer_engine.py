@@ -1,0 +1,202 @@
+"""The offer engine: no occasion missed, collisions, offers' activities."""
+
+from datetime import date, datetime
+from unittest.mock import patch
+
+from odoo import SUPERUSER_ID, Command, api
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
+
+from .test_offers import OfferCommon
+
+ENGINE = "odoo.addons.customer_portfolio.models.customer_offer"
+
+
+@tagged("post_install", "-at_install")
+class TestNoMissedOccasion(OfferCommon):
+    def test_missed_high_spend_run_caught_up(self):
+        """The 1 December run did not happen: the 2nd makes the month's offers,
+        valid until the day they would have ended."""
+        december = self._template(
+            "December",
+            "high_spend_month",
+            month_ids=[
+                Command.set(self.env.ref("customer_portfolio.offer_month_12").ids)
+            ],
+            validity_days=30,
+        )
+        clients = self.client_a | self.client_b
+        self.assertFalse(self._made(date(2026, 11, 30), clients))
+        offers = self._made(date(2026, 12, 2), clients)
+        self.assertEqual(offers.partner_id, self.client_a | self.client_b)
+        self.assertEqual(offers.template_id, december)
+        self.assertEqual(set(offers.mapped("occasion_key")), {"month-2026-12"})
+        self.assertEqual(
+            {(o.date_start, o.date_end) for o in offers},
+            {(date(2026, 12, 2), date(2026, 12, 30))},
+        )
+        self.assertEqual(offers.mapped("state"), ["sent", "sent"])
+        self.assertFalse(self._made(date(2026, 12, 3), clients))
+
+    def test_missed_month_past_its_validity_is_not_offered(self):
+        self._template(
+            "December",
+            "high_spend_month",
+            month_ids=[
+                Command.set(self.env.ref("customer_portfolio.offer_month_12").ids)
+            ],
+            validity_days=30,
+        )
+        self.assertFalse(self._made(date(2026, 12, 31), self.client_a))
+
+    def test_one_day_credit_not_offered_late(self):
+        """A one-day birthday credit is over the day after; a two-day one is not."""
+        two_days = self._template("Birthday week-end", "birthday", validity_days=2)
+        offers = self._made(date(2026, 5, 11), self.client_a | self.client_b)
+        self.assertEqual(offers.template_id, two_days)
+        self.assertEqual(offers.partner_id, self.client_a | self.client_b)
+        self.assertEqual(
+            {(o.date_start, o.date_end) for o in offers},
+            {(date(2026, 5, 11), date(2026, 5, 11))},
+        )
+        self.assertFalse(self._offers(self.birthday))
+
+    def test_daylight_saving_jump_loses_no_day(self):
+        """A daily run at 22:30 UTC: Berlin's local date goes from 28 March
+        (23:30 CET) to 30 March (00:30 CEST); the 29th is served on the 30th by
+        the offers still valid then."""
+        two_days = self._template("Birthday week-end", "birthday", validity_days=2)
+        berlin = self._create_client(
+            "Berlin", self.portfolio_a, tz="Europe/Berlin", birthdate="1980-03-29"
+        )
+        with self.mock_datetime_and_now(datetime(2026, 3, 28, 22, 30)):
+            self.assertFalse(self._made(None, berlin))
+        with self.mock_datetime_and_now(datetime(2026, 3, 29, 22, 30)):
+            offers = self._made(None, berlin)
+        self.assertEqual((offers.template_id, offers.partner_id), (two_days, berlin))
+        self.assertEqual(
+            (offers.occasion_key, offers.date_start, offers.date_end),
+            ("birthday-2026", date(2026, 3, 30), date(2026, 3, 30)),
+        )
+        # the one-day credit ended with the 29th: not offered a day late
+        self.assertFalse(self._offers(self.birthday, berlin))
+
+    def test_feb_29_client_anniversary(self):
+        """A client since 29 February is celebrated on 28 February in common
+        years, as a birthday is."""
+        anniversary = self._template("Anniversary", "client_anniversary")
+        leapling = self._create_client(
+            "Leap client", self.portfolio_a, client_since="2024-02-29"
+        )
+        self.assertFalse(self._offers_on(anniversary, leapling, date(2024, 2, 29)))
+        self.assertTrue(self._offers_on(anniversary, leapling, date(2025, 2, 28)))
+        self.assertFalse(self._offers_on(anniversary, leapling, date(2025, 3, 1)))
+        self.assertTrue(self._offers_on(anniversary, leapling, date(2028, 2, 29)))
+        self.assertEqual(
+            self._offers(anniversary, leapling).mapped("occasion_key"),
+            ["anniversary-2028", "anniversary-2025"],
+        )
+
+    def _offers_on(self, template, partner, day):
+        return self._made(day, partner).filtered(lambda o: o.template_id == template)
+
+    def _made(self, day, partners):
+        """The offers a run makes to ``partners`` (demo clients left aside)."""
+        return self.Offer.generate_offers(day).filtered(
+            lambda o: o.partner_id in partners
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestOfferCollision(TransactionCase):
+    """A generate_offers call beside the cron, on real cursors."""
+
+    def setUp(self):
+        super().setUp()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            template = env["customer.offer.template"].create(
+                {"name": "Collision", "trigger": "birthday", "offer_category": "gift"}
+            )
+            portfolio = env["customer.portfolio"].create(
+                {"name": "Collisions", "agent_id": env.ref("base.user_admin").id}
+            )
+            partners = env["res.partner"].create(
+                [
+                    {
+                        "name": f"Collision {i}",
+                        "portfolio_id": portfolio.id,
+                        "birthdate": "1990-05-10",
+                    }
+                    for i in range(3)
+                ]
+            )
+            self.ids = (template.id, portfolio.id, partners.ids)
+        self.addCleanup(self._cleanup)
+
+    def _cleanup(self):
+        template_id, portfolio_id, partner_ids = self.ids
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["customer.offer"].search([("template_id", "=", template_id)]).unlink()
+            env["res.partner"].browse(partner_ids).unlink()
+            env["customer.portfolio"].browse(portfolio_id).unlink()
+            env["customer.offer.template"].browse(template_id).unlink()
+
+    def _offer_first_client_concurrently(self):
+        template_id, _portfolio_id, partner_ids = self.ids
+        with self.registry.cursor() as cr:
+            api.Environment(cr, SUPERUSER_ID, {})["customer.offer"].create(
+                {
+                    "partner_id": partner_ids[0],
+                    "template_id": template_id,
+                    "occasion_key": "birthday-2026",
+                }
+            )
+
+    def _counts(self, cr):
+        cr.execute(
+            "SELECT partner_id, count(*) FROM customer_offer WHERE template_id = %s "
+            "GROUP BY partner_id",
+            [self.ids[0]],
+        )
+        return dict(cr.fetchall())
+
+    def _run(self, commit_progress):
+        Offer = self.registry["customer.offer"]
+        insert_offers = Offer._insert_offers
+        collided = []
+
+        def insert_beside_a_concurrent_call(offers, template, occasion, partners):
+            # the job selected its batch; another call offers its first client now
+            if template.id == self.ids[0] and not collided:
+                self._offer_first_client_concurrently()
+                collided.append(partners.ids)
+            return insert_offers(offers, template, occasion, partners)
+
+        with (
+            patch(f"{ENGINE}.BATCH_SIZE", 2),
+            patch.object(Offer, "_insert_offers", insert_beside_a_concurrent_call),
+            self.registry.cursor() as job_cr,
+            mute_logger(ENGINE),
+        ):
+            env = api.Environment(job_cr, SUPERUSER_ID, {})
+            env["customer.offer"]._generate_offers(
+                date(2026, 5, 10), commit_progress=commit_progress
+            )
+            job_cr.commit()
+            self.assertEqual(collided, [self.ids[2][:2]])
+            return self._counts(job_cr)
+
+    def test_collision_skips_that_batch_only(self):
+        """In one transaction, the batch holding the client offered meanwhile
+        is skipped; the next batch is still made."""
+        partner_ids = self.ids[2]
+        counts = self._run(commit_progress=False)
+        self.assertEqual(counts, {partner_ids[0]: 1, partner_ids[2]: 1})
+
+    def test_cron_retries_the_colliding_batch(self):
+        """The cron commits and retries the colliding batch on a fresh snapshot:
+        every client is offered, once."""
+        counts = self._run(commit_progress=True)
+        self.assertEqual(counts, dict.fromkeys(self.ids[2], 1))
