@@ -566,10 +566,10 @@ def step_expiry(env):
     # as the cron does it; its commit is skipped to keep the data for the next steps
     expired, wall, queries = measure(env, Offer._expire_offers)
     return {
-        "rows": len(expired),
+        "rows": expired,
         "wall": wall,
         "queries": queries,
-        "detail": f"{len(expired)} offers expired among "
+        "detail": f"{expired} offers expired among "
         f"{count(env, 'customer_offer')} offers",
     }
 

@@ -21,6 +21,10 @@ _logger = logging.getLogger(__name__)
 COUPON_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 BATCH_SIZE = 500
 OPEN_STATES = ("draft", "sent")
+# an offer leaving its open states closes its activities: the agent's contact
+# led to an answer (marked done) or became pointless (removed)
+ANSWERED_STATES = ("accepted", "declined")
+MOOT_STATES = ("cancelled", "expired")
 
 
 def new_coupon_code():
@@ -202,6 +206,35 @@ class CustomerOffer(models.Model):
             if vals.get("template_id") in coupon_ids and not vals.get("coupon_code"):
                 vals["coupon_code"] = new_coupon_code()
         return super().create(vals_list)
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("state") in ANSWERED_STATES + MOOT_STATES:
+            self._close_activities(vals["state"])
+        return res
+
+    def _close_activities(self, state):
+        """Close the activities of offers that left their open states.
+
+        As Odoo does for an approval (``hr_holidays``): an answered offer's
+        activities are marked done, with the answer as feedback, so that the
+        chatter keeps what the agent's call led to; those of a cancelled or
+        expired offer are removed (``activity_unlink``), which leaves no dead
+        call in *Calls due* and costs no message per offer at expiry. The
+        state change itself is in the chatter through tracking. Done as
+        superuser: the offer's own access rights were checked by the write.
+        """
+        activities = self.sudo().activity_ids
+        if not activities:
+            return
+        if state in ANSWERED_STATES:
+            feedback = {
+                "accepted": self.env._("The client accepted the offer."),
+                "declined": self.env._("The client declined the offer."),
+            }[state]
+            activities.action_feedback(feedback=feedback)
+        else:
+            activities.unlink()
 
     # ------------------------------------------------------------
     # Actions
@@ -680,30 +713,31 @@ class CustomerOffer(models.Model):
     @api.model
     def _cron_expire_offers(self):
         """CRON job expiring the open offers whose validity is over."""
-        expired = self._expire_offers()
-        self.env["ir.cron"]._commit_progress(processed=len(expired), remaining=0)
+        self._expire_offers(commit_progress=True)
 
-    def _expire_offers(self):
-        """Expire, in one query, the open offers whose last day is over everywhere.
+    def _expire_offers(self, commit_progress=False):
+        """Expire the open offers whose last day is over everywhere, batch by
+        batch through the ORM: the state change is tracked in each offer's
+        chatter and its activities are removed, as for any state change.
 
         ``date_end`` is a client's local date: it is over once it is over in
-        the last timezone (UTC-12).
+        the last timezone (UTC-12). With ``commit_progress`` (the cron) each
+        batch is committed and the memory it held released; a run out of time
+        stops, the next one goes on.
+
+        :return: the number of offers expired
         """
         last_day = (fields.Datetime.now() - timedelta(hours=12)).date()
-        self.env.flush_all()
-        rows = self.env.execute_query(
-            SQL(
-                """
-                UPDATE customer_offer
-                   SET state = 'expired', write_uid = %(uid)s, write_date = %(now)s
-                 WHERE state IN %(open)s AND date_end < %(last_day)s
-             RETURNING id
-                """,
-                uid=self.env.uid,
-                now=fields.Datetime.now(),
-                open=OPEN_STATES,
-                last_day=last_day,
-            )
-        )
-        self.invalidate_model(["state", "write_uid", "write_date"])
-        return self.browse([row[0] for row in rows])
+        domain = Domain("state", "in", OPEN_STATES) & Domain("date_end", "<", last_day)
+        Cron = self.env["ir.cron"]
+        if commit_progress:
+            Cron._commit_progress(remaining=self.search_count(domain))
+        expired = 0
+        while offers := self.search(domain, order="id", limit=BATCH_SIZE):
+            offers.state = "expired"
+            expired += len(offers)
+            if commit_progress:
+                if not Cron._commit_progress(processed=len(offers)):
+                    break
+                self.env.invalidate_all()
+        return expired

@@ -200,3 +200,98 @@ class TestOfferCollision(TransactionCase):
         every client is offered, once."""
         counts = self._run(commit_progress=True)
         self.assertEqual(counts, dict.fromkeys(self.ids[2], 1))
+
+
+@tagged("post_install", "-at_install")
+class TestOfferActivities(OfferCommon):
+    """An offer that is no longer open leaves no call in *Calls due*."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.call = cls._template(
+            "Birthday call",
+            "birthday",
+            offer_category="greeting_call",
+            mail_template_id=False,
+            activity_type_id=cls.env.ref("mail.mail_activity_data_call").id,
+            validity_days=3,
+        )
+
+    def _calls(self):
+        """The two birthday calls of 10 May 2026, by client."""
+        offers = self._offers(self.call, self.client_a | self.client_b)
+        self.assertEqual(len(offers), 2)
+        self.assertEqual(len(offers.activity_ids), 2)
+        return offers.sorted(lambda o: o.partner_id.id)
+
+    def setUp(self):
+        super().setUp()
+        self.Offer.generate_offers(date(2026, 5, 10))
+
+    def _open_calls(self, offers):
+        return self.env["mail.activity"].search(
+            [("res_model", "=", "customer.offer"), ("res_id", "in", offers.ids)]
+        )
+
+    def test_answered_offer_call_marked_done(self):
+        offers = self._calls()
+        offers[0].with_user(self.agent_a).action_accept()
+        offers[1].action_decline()
+        self.assertFalse(self._open_calls(offers))
+        done = (
+            self.env["mail.activity"]
+            .with_context(active_test=False)
+            .search(
+                [("res_model", "=", "customer.offer"), ("res_id", "in", offers.ids)]
+            )
+        )
+        self.assertEqual(len(done), 2)
+        self.assertEqual(done.mapped("state"), ["done", "done"])
+        self.assertIn(
+            "The client accepted the offer.",
+            str(offers[0].message_ids.filtered("mail_activity_type_id").body),
+        )
+
+    def test_cancelled_and_expired_offer_call_removed(self):
+        offers = self._calls()
+        offers[0].action_cancel()
+        self.assertEqual(len(self._open_calls(offers)), 1)
+        self._run_cron(
+            "customer_portfolio.ir_cron_expire_offers", datetime(2026, 5, 13, 13)
+        )
+        self.assertEqual(offers.mapped("state"), ["cancelled", "expired"])
+        self.assertFalse(
+            self.env["mail.activity"]
+            .with_context(active_test=False)
+            .search(
+                [("res_model", "=", "customer.offer"), ("res_id", "in", offers.ids)]
+            )
+        )
+
+    def test_expiry_logged_in_chatter_in_batches(self):
+        """Expiry is tracked like any state change, batch by batch."""
+        offers = self._calls()
+        commit = type(self.env["ir.cron"])._commit_progress
+        batches = []
+
+        def count_batches(cron, processed=0, **kwargs):
+            if processed:
+                batches.append(processed)
+            return commit(cron, processed, **kwargs)
+
+        with (
+            patch(f"{ENGINE}.BATCH_SIZE", 1),
+            patch.object(type(self.env["ir.cron"]), "_commit_progress", count_batches),
+        ):
+            self._run_cron(
+                "customer_portfolio.ir_cron_expire_offers", datetime(2026, 5, 13, 13)
+            )
+        self.assertEqual(offers.mapped("state"), ["expired", "expired"])
+        self.assertGreaterEqual(len(batches), 2)
+        self.assertEqual(set(batches), {1})
+        for offer in offers:
+            tracked = offer.message_ids.tracking_value_ids.filtered(
+                lambda t: t.field_id.name == "state"
+            )
+            self.assertEqual(tracked.new_value_char, "Expired")
