@@ -289,61 +289,39 @@ class CustomerOffer(models.Model):
         """
         return self._generate_offers(on_date and fields.Date.to_date(on_date))
 
-    def _generate_offers(self, on_date=None, commit_progress=False):
-        """Create the offers of every date-driven trigger, batch by batch.
+    def _generate_offers(self, on_date=None):
+        """Create the offers of every date-driven trigger, batch by batch, in
+        the current transaction (the cron goes through ``customer.offer.batch``
+        instead, committing each batch).
 
-        With ``commit_progress`` (the cron), each batch is committed through
-        ``ir.cron._commit_progress`` and the run stops when its time is up: since
-        jobs only select clients who do not have the offer yet, the next run
-        resumes where this one stopped.
+        A batch colliding with a concurrent run (REPEATABLE READ: that run
+        inserted some of these offers since our snapshot) is left to it or to
+        the next run; the other batches go on.
         """
         self.check_access("create")
         Partner = self.env["res.partner"]
-        jobs = self._get_offer_jobs(on_date)
-        if commit_progress:
-            remaining = sum(Partner.search_count(job["domain"]) for job in jobs)
-            self.env["ir.cron"]._commit_progress(remaining=remaining)
         offers = self.browse()
-        for job in jobs:
-            last_id, retried = 0, False
-            while True:
-                partners = Partner.search(
-                    job["domain"] & Domain("id", ">", last_id),
-                    order="id",
-                    limit=BATCH_SIZE,
-                )
-                if not partners:
-                    break
+        for job in self._get_offer_jobs(on_date):
+            last_id = 0
+            while partners := Partner.search(
+                job["domain"] & Domain("id", ">", last_id),
+                order="id",
+                limit=BATCH_SIZE,
+            ):
+                last_id = partners[-1].id
                 try:
                     offers |= self._generate_batch(
                         job["template"], job, partners, digest=False
                     )
                 except psycopg2.errors.SerializationFailure:
-                    # REPEATABLE READ: a concurrent worker inserted some of these
-                    # offers since our snapshot. The cron retries the batch once
-                    # on a fresh snapshot (what that worker made is then skipped);
-                    # within one transaction, only this batch is left to that
-                    # worker or to the next run. The other batches go on.
-                    if commit_progress and not retried:
-                        self.env["ir.cron"]._commit_progress()
-                        retried = True
-                        continue
                     _logger.info(
                         "Offer %s (%s): batch from client %s collided with a "
-                        "concurrent worker, skipped",
+                        "concurrent run, skipped",
                         job["template"].name,
                         job["key"],
                         partners[0].id,
                     )
-                last_id, retried = partners[-1].id, False
-                if commit_progress and not self.env["ir.cron"]._commit_progress(
-                    processed=len(partners)
-                ):
-                    offers._schedule_digest()
-                    return offers
         offers._schedule_digest()
-        if commit_progress:
-            self.env["ir.cron"]._commit_progress(remaining=0)
         return offers
 
     def _get_offer_jobs(self, on_date=None):
@@ -707,8 +685,27 @@ class CustomerOffer(models.Model):
 
     @api.model
     def _cron_generate_offers(self):
-        """CRON job making the day's offers, in committed batches."""
-        self._generate_offers(commit_progress=True)
+        """CRON job making the day's offers: plans the run into batches, then
+        processes them with the offer worker crons, each batch committed."""
+        self.env["customer.offer.batch"]._run()._schedule_run_digest()
+
+    @api.model
+    def _cron_offer_worker(self):
+        """CRON job helping the offer cron through its planned batches."""
+        self.env["customer.offer.batch"]._run(plan=False)._schedule_run_digest()
+
+    def _schedule_run_digest(self):
+        """Update the agents' digests at the end of a worker's run, one worker
+        at a time (the batch table's lock), so that two workers finishing
+        together do not both create an agent's digest."""
+        if not self:
+            return
+        self.env.cr.commit()
+        self.env.cr.execute(
+            "LOCK TABLE customer_offer_batch IN SHARE ROW EXCLUSIVE MODE"
+        )
+        self._schedule_digest()
+        self.env.cr.commit()
 
     @api.model
     def _cron_expire_offers(self):

@@ -1,5 +1,6 @@
 """The offer engine: no occasion missed, collisions, offers' activities."""
 
+import threading
 from datetime import date, datetime
 from unittest.mock import patch
 
@@ -107,9 +108,11 @@ class TestNoMissedOccasion(OfferCommon):
         )
 
 
-@tagged("post_install", "-at_install")
-class TestOfferCollision(TransactionCase):
-    """A generate_offers call beside the cron, on real cursors."""
+class CommittedClientsCase(TransactionCase):
+    """Clients with a birthday on 10 May and a birthday template, committed,
+    for concurrent transactions on real cursors."""
+
+    clients = 3
 
     def setUp(self):
         super().setUp()
@@ -128,7 +131,7 @@ class TestOfferCollision(TransactionCase):
                         "portfolio_id": portfolio.id,
                         "birthdate": "1990-05-10",
                     }
-                    for i in range(3)
+                    for i in range(self.clients)
                 ]
             )
             self.ids = (template.id, portfolio.id, partners.ids)
@@ -142,6 +145,21 @@ class TestOfferCollision(TransactionCase):
             env["res.partner"].browse(partner_ids).unlink()
             env["customer.portfolio"].browse(portfolio_id).unlink()
             env["customer.offer.template"].browse(template_id).unlink()
+            cr.execute("DELETE FROM customer_offer_batch")
+
+    def _counts(self, cr):
+        """The number of offers of the template made to each client."""
+        cr.execute(
+            "SELECT partner_id, count(*) FROM customer_offer WHERE template_id = %s "
+            "GROUP BY partner_id",
+            [self.ids[0]],
+        )
+        return dict(cr.fetchall())
+
+
+@tagged("post_install", "-at_install")
+class TestOfferCollision(CommittedClientsCase):
+    """A generate_offers call beside the cron."""
 
     def _offer_first_client_concurrently(self):
         template_id, _portfolio_id, partner_ids = self.ids
@@ -153,14 +171,6 @@ class TestOfferCollision(TransactionCase):
                     "occasion_key": "birthday-2026",
                 }
             )
-
-    def _counts(self, cr):
-        cr.execute(
-            "SELECT partner_id, count(*) FROM customer_offer WHERE template_id = %s "
-            "GROUP BY partner_id",
-            [self.ids[0]],
-        )
-        return dict(cr.fetchall())
 
     def _run(self, commit_progress):
         Offer = self.registry["customer.offer"]
@@ -181,9 +191,10 @@ class TestOfferCollision(TransactionCase):
             mute_logger(ENGINE),
         ):
             env = api.Environment(job_cr, SUPERUSER_ID, {})
-            env["customer.offer"]._generate_offers(
-                date(2026, 5, 10), commit_progress=commit_progress
-            )
+            if commit_progress:
+                env["customer.offer.batch"]._run(date(2026, 5, 10))
+            else:
+                env["customer.offer"]._generate_offers(date(2026, 5, 10))
             job_cr.commit()
             self.assertEqual(collided, [self.ids[2][:2]])
             return self._counts(job_cr)
@@ -196,10 +207,98 @@ class TestOfferCollision(TransactionCase):
         self.assertEqual(counts, {partner_ids[0]: 1, partner_ids[2]: 1})
 
     def test_cron_retries_the_colliding_batch(self):
-        """The cron commits and retries the colliding batch on a fresh snapshot:
+        """The cron rolls back and retries the colliding batch on a fresh snapshot:
         every client is offered, once."""
         counts = self._run(commit_progress=True)
         self.assertEqual(counts, dict.fromkeys(self.ids[2], 1))
+
+
+@tagged("post_install", "-at_install")
+class TestOfferWorkers(CommittedClientsCase):
+    """The cron's run split into batches that several workers share."""
+
+    clients = 6
+
+    def test_two_workers_share_the_batches(self):
+        Batch = self.registry["customer.offer.batch"]
+        process = Batch._process
+        barrier = threading.Barrier(2, timeout=30)
+        seen = {}
+
+        def process_beside_the_other(batch):
+            # each worker's first batch waits until the other one holds one too
+            name = threading.current_thread().name
+            if name not in seen:
+                barrier.wait()
+            seen.setdefault(name, []).append(batch.id)
+            return process(batch)
+
+        def worker():
+            with self.registry.cursor() as cr:
+                api.Environment(cr, SUPERUSER_ID, {})["customer.offer.batch"]._run(
+                    date(2026, 5, 10)
+                )
+
+        with (
+            patch(f"{ENGINE}.BATCH_SIZE", 2),
+            patch.object(Batch, "_process", process_beside_the_other),
+        ):
+            threads = [
+                threading.Thread(target=worker, name=f"worker {i}") for i in (1, 2)
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(120)
+        self.assertFalse(barrier.broken, "both workers held a batch at once")
+        self.assertEqual(len(seen), 2)
+        done = [batch for batches in seen.values() for batch in batches]
+        self.assertEqual(len(done), len(set(done)), "no batch done twice")
+        with self.registry.cursor() as cr:
+            self.assertEqual(self._counts(cr), dict.fromkeys(self.ids[2], 1))
+            cr.execute("SELECT count(*) FROM customer_offer_batch")
+            self.assertEqual(cr.fetchone()[0], 0)
+
+    def test_killed_run_resumes_where_it_stopped(self):
+        Cron = type(self.env["ir.cron"])
+        commit = Cron._commit_progress
+        Batch = self.registry["customer.offer.batch"]
+        plan = Batch._plan
+        plans = []
+
+        def commit_then_die(cron, processed=0, **kwargs):
+            # killed once the first batch of the template is committed
+            remaining = commit(cron, processed, **kwargs)
+            if processed and self._counts(cron.env.cr):
+                raise KeyboardInterrupt("worker killed")
+            return remaining
+
+        def count_plans(batches, *args, **kwargs):
+            plans.append(plan(batches, *args, **kwargs))
+            return plans[-1]
+
+        day = date(2026, 5, 10)
+        with (
+            patch(f"{ENGINE}.BATCH_SIZE", 2),
+            patch.object(Batch, "_plan", count_plans),
+            self.registry.cursor() as cr,
+        ):
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            # not self.assertRaises: it would roll back what the run committed
+            with patch.object(Cron, "_commit_progress", commit_then_die):
+                try:
+                    env["customer.offer.batch"]._run(day)
+                except KeyboardInterrupt:
+                    cr.rollback()
+            self.assertEqual(len(plans), 1)
+            self.assertEqual(len(self._counts(cr)), 2)
+            pending = env["customer.offer.batch"]._pending_clients()
+            self.assertTrue(pending)
+            env["customer.offer.batch"]._run(day)
+            # the second run finished the first one's batches, then found
+            # nothing left to plan
+            self.assertEqual(plans[1:], [0])
+            self.assertEqual(self._counts(cr), dict.fromkeys(self.ids[2], 1))
 
 
 @tagged("post_install", "-at_install")
