@@ -587,12 +587,16 @@ class CustomerOffer(models.Model):
         """Queue one email per offer, rendered in its client's language.
 
         Each email template is compiled once for the whole batch, not once per
-        offer (see ``ir.qweb._compile``).
+        offer (see ``ir.qweb._compile``), or once for all the batches of a
+        worker's run when it passes its cache in the context.
         """
+        # a run's workers pass one cache for all their batches
+        cache = self.env.context.get(QWEB_CACHE_KEY)
+        cache = {} if cache is None else cache
         for template, offers in self.grouped("template_id").items():
             if template.mail_template_id:
                 template.mail_template_id.with_context(
-                    **{QWEB_CACHE_KEY: {}}
+                    **{QWEB_CACHE_KEY: cache}
                 ).send_mail_batch(offers.ids, force_send=False)
 
     def _schedule_digest(self):

@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from . import customer_offer
+from .ir_qweb import QWEB_CACHE_KEY
 
 _logger = logging.getLogger(__name__)
 
@@ -145,6 +146,11 @@ class CustomerOfferBatch(models.Model):
 
         :return: the representative offers of the digest (one per agent)
         """
+        # the email templates are compiled once for all the batches
+        return self.with_context(**{QWEB_CACHE_KEY: {}})._run_batches(on_date, plan)
+
+    @api.model
+    def _run_batches(self, on_date, plan):
         Cron = self.env["ir.cron"]
         Offer = self.env["customer.offer"]
         digest = {}
