@@ -704,12 +704,12 @@ class CustomerOffer(models.Model):
         together do not both create an agent's digest."""
         if not self:
             return
-        self.env.cr.commit()
+        self.env["ir.cron"]._commit_progress()
         self.env.cr.execute(
             "LOCK TABLE customer_offer_batch IN SHARE ROW EXCLUSIVE MODE"
         )
         self._schedule_digest()
-        self.env.cr.commit()
+        self.env["ir.cron"]._commit_progress()
 
     @api.model
     def _cron_expire_offers(self):

@@ -52,7 +52,7 @@ class CustomerOfferBatch(models.Model):
 
         :return: the number of clients planned
         """
-        self.env.cr.commit()
+        self.env["ir.cron"]._commit_progress()
         self.env.cr.execute(
             "LOCK TABLE customer_offer_batch IN SHARE ROW EXCLUSIVE MODE"
         )
@@ -63,7 +63,7 @@ class CustomerOfferBatch(models.Model):
         )
         self.env.cr.execute("SELECT 1 FROM customer_offer_batch LIMIT 1")
         if self.env.cr.rowcount:
-            self.env.cr.commit()
+            self.env["ir.cron"]._commit_progress()
             return 0
         Partner = self.env["res.partner"]
         planned = 0
@@ -93,7 +93,7 @@ class CustomerOfferBatch(models.Model):
                 )
             )
             planned += sum(row[0] for row in self.env.cr.fetchall())
-        self.env.cr.commit()
+        self.env["ir.cron"]._commit_progress()
         return planned
 
     @api.model
@@ -183,7 +183,7 @@ class CustomerOfferBatch(models.Model):
                     self.env.cr.execute(
                         "DELETE FROM customer_offer_batch WHERE id = %s", [batch.id]
                     )
-                    self.env.cr.commit()
+                    self.env["ir.cron"]._commit_progress()
                 collided.add(batch.id)
                 continue
             for offer in offers.filtered(
