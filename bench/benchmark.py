@@ -50,6 +50,7 @@ STEPS = [
     "expiry",
     "renewals",
     "gaps",
+    "campaign",
 ]
 RENEWAL_HORIZON = 365  # holdings end evenly over the year after the bench day
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -592,10 +593,10 @@ def step_expiry(env):
     # as the cron does it; its commit is skipped to keep the data for the next steps
     expired, wall, queries = measure(env, Offer._expire_offers)
     return {
-        "rows": len(expired),
+        "rows": expired,
         "wall": wall,
         "queries": queries,
-        "detail": f"{len(expired)} offers expired among "
+        "detail": f"{expired} offers expired among "
         f"{count(env, 'customer_offer')} offers",
     }
 
@@ -1079,6 +1080,108 @@ def run_step(config, db, step, budget, profile=None, addons_path=None):
     print("BENCH-RESULT " + json.dumps(result), flush=True)
 
 
+# ---- the campaign day (1 December): offers and emails to every client ------
+
+
+def campaign_day(env):
+    return date(bench_day(env).year, 12, 1)
+
+
+def campaign_setup(env, port, budget):
+    """Point Odoo's outgoing mail at the SMTP sink; count the eligible clients."""
+    env["ir.mail_server"].search([]).active = False
+    env["ir.mail_server"].create(
+        {"name": "Bench sink", "smtp_host": "127.0.0.1", "smtp_port": port}
+    )
+    template = env.ref("customer_portfolio.offer_template_high_spend")
+    return {
+        "eligible": env["res.partner"].search_count(template._get_partner_domain()),
+        "offers": count(env, "customer_offer"),
+        "mails": count(env, "mail_mail", "state = 'outgoing'"),
+    }
+
+
+def campaign_worker(env, port, budget):
+    """One worker of the cron's run on 1 December, as the offer cron does it."""
+    Batch = env["customer.offer.batch"]
+    day = campaign_day(env)
+    _offers, wall, queries = measure(
+        env, lambda: Batch._run(day)._schedule_run_digest()
+    )
+    return {"wall": wall, "queries": queries}
+
+
+def campaign_count(env, port, budget):
+    return {
+        "offers": count(env, "customer_offer"),
+        "mails": count(env, "mail_mail", "state = 'outgoing'"),
+    }
+
+
+def campaign_naive(env, port, budget):
+    """The naive way: create each offer of the month and send_mail each, on a
+    time budget (rolled back)."""
+    day = campaign_day(env)
+    template = env.ref("customer_portfolio.offer_template_high_spend")
+    partners, search_time = naive_search(
+        env, "res.partner", template._get_partner_domain()
+    )
+
+    def process(partner):
+        offer = env["customer.offer"].create(
+            {
+                "partner_id": partner.id,
+                "template_id": template.id,
+                "occasion_key": f"month-{day:%Y-%m}",
+                "date_start": day,
+            }
+        )
+        template.mail_template_id.send_mail(offer.id)
+        offer.state = "sent"
+
+    done, wall, queries = naive_loop(env, partners, process, budget, chunk=100)
+    env.cr.rollback()
+    return {
+        "done": done,
+        "total": len(partners),
+        "wall": wall + search_time,
+        "queries": queries,
+        "extrapolated": (wall * len(partners) / done if done else 0) + search_time,
+    }
+
+
+def campaign_drain(env, port, budget):
+    """Odoo's mail queue, as its cron runs it, until empty or out of budget."""
+    Mail = env["mail.mail"]
+    before = count(env, "mail_mail", "state = 'outgoing'")
+    started = time.perf_counter()
+    while time.perf_counter() - started < budget and count(
+        env, "mail_mail", "state = 'outgoing'"
+    ):
+        Mail.process_email_queue()
+        env.invalidate_all()
+    wall = time.perf_counter() - started
+    left = count(env, "mail_mail", "state = 'outgoing'")
+    return {
+        "wall": wall,
+        "sent": before - left,
+        "left": left,
+        "failed": count(env, "mail_mail", "state = 'exception'"),
+    }
+
+
+def run_campaign_child(config, db, role, port, budget, profile=None):
+    PROFILE.update(dir=profile, step=f"campaign_{role}")
+    _registry, cr, env = odoo_env(config, db)
+    try:
+        result = globals()[f"campaign_{role}"](env, port, budget)
+        cr.commit()
+    finally:
+        cr.close()
+    result["rss"] = peak_rss_mb()
+    print("BENCH-RESULT " + json.dumps(result), flush=True)
+
+
 # ----------------------------------------------------------------------------
 # Orchestration (the parent process does not import Odoo)
 # ----------------------------------------------------------------------------
@@ -1140,6 +1243,122 @@ def build(args, db, size):
     child(args, "--build", db, "--size", str(size))
 
 
+def spawn(args, *extra):
+    cmd = [sys.executable, os.path.abspath(__file__), "--config", args.config, *extra]
+    pipe = subprocess.PIPE
+    return subprocess.Popen(cmd, stdout=pipe, stderr=pipe, text=True)
+
+
+def collect(proc, what):
+    out, err = proc.communicate()
+    results = [line for line in out.splitlines() if line.startswith("BENCH-RESULT ")]
+    if proc.returncode or not results:
+        sys.stderr.write(err[-5000:])
+        raise SystemExit(f"{what} failed ({proc.returncode})")
+    return json.loads(results[-1][len("BENCH-RESULT ") :])
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run_campaign(args, db):
+    """1 December on a copy of ``db``: the naive way (rolled back), then
+    ``--workers`` offer workers at once, then Odoo's mail queue draining into
+    a local SMTP sink."""
+    copy = f"{db}_campaign"
+    subprocess.run(["dropdb", "--if-exists", "--force", copy], check=True)
+    subprocess.run(["createdb", "-T", db, copy], check=True)
+    port = free_port()
+    sink_out = os.path.join("/tmp", f"{copy}_sink.json")
+    sink = subprocess.Popen(
+        [sys.executable, os.path.join(HERE, "smtp_sink.py"), str(port), sink_out],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    sink.stdout.readline()
+    profile = ["--profile", os.path.abspath(args.profile)] if args.profile else []
+
+    def role(name, budget=0.0):
+        return (
+            "--campaign", name, "--db", copy, "--port", str(port),
+            "--budget", str(budget), *profile,
+        )  # fmt: skip
+
+    try:
+        before = collect(spawn(args, *role("setup")), "campaign setup")
+        naive = None
+        if args.naive_budget > 0:
+            naive = collect(spawn(args, *role("naive", args.naive_budget)), "naive")
+        started = time.perf_counter()
+        procs = [spawn(args, *role("worker")) for _i in range(args.workers)]
+        workers = [collect(proc, "campaign worker") for proc in procs]
+        wall = time.perf_counter() - started
+        after = collect(spawn(args, *role("count")), "campaign count")
+        drain = collect(spawn(args, *role("drain", args.drain_budget)), "mail queue")
+    finally:
+        sink.terminate()
+        sink.wait()
+        if not args.keep:
+            subprocess.run(["dropdb", "--if-exists", "--force", copy], check=False)
+    with open(sink_out, encoding="utf-8") as sink_file:
+        delivered = json.load(sink_file)
+    return {
+        "eligible": before["eligible"],
+        "offers": after["offers"] - before["offers"],
+        "mails": after["mails"] - before["mails"],
+        "wall": wall,
+        "workers": workers,
+        "naive": naive,
+        "drain": drain,
+        "delivered": delivered["delivered"],
+    }
+
+
+def campaign_report(size, c):
+    rss = max(w["rss"] for w in c["workers"])
+    naive = c["naive"]
+    drain_wall = c["drain"]["wall"]
+    lines = [
+        f"\n### Campaign day, 1 December, {size:,} clients\n",
+        "| | Count | Wall (s) | Per second |",
+        "|---|---:|---:|---:|",
+        f"| offers made ({len(c['workers'])} workers at once) | {c['offers']:,} "
+        + f"| {c['wall']:.1f} | {fmt_rate(c['offers'], c['wall'])} |",
+        f"| emails queued | {c['mails']:,} | {c['wall']:.1f} "
+        + f"| {fmt_rate(c['mails'], c['wall'])} |",
+        f"| emails delivered to the SMTP sink (mail queue) | {c['delivered']:,} "
+        + f"| {drain_wall:.1f} | {fmt_rate(c['delivered'], drain_wall)} |",
+    ]
+    if naive:
+        lines.append(
+            f"| naive way (create + send_mail each, 1 process) | "
+            f"{naive['done']:,} of {naive['total']:,} | {naive['wall']:.1f} "
+            f"| {fmt_rate(naive['done'], naive['wall'])} |"
+        )
+    lines.append("")
+    lines.append(
+        f"- eligible clients: {c['eligible']:,}; peak RSS per worker: {rss:.0f} MB; "
+        f"queries per worker: {', '.join(str(w['queries']) for w in c['workers'])}"
+    )
+    if naive and naive["extrapolated"]:
+        lines.append(
+            f"- naive way extrapolated to all {naive['total']:,} clients: "
+            f"{naive['extrapolated']:,.0f} s, "
+            f"{naive['extrapolated'] / c['wall']:,.1f}x the workers' wall time"
+        )
+    d = c["drain"]
+    lines.append(
+        f"- mail queue: {d['sent']:,} sent, {d['left']:,} left after the "
+        f"{d['wall']:.0f} s budget, {d['failed']:,} failed"
+    )
+    return "\n".join(lines)
+
+
 def fmt_rate(rows, wall):
     return f"{rows / wall:,.0f}" if wall else "-"
 
@@ -1150,6 +1369,10 @@ def run_size(args, size):
     results = {}
     for step in args.steps:
         print(f"[{size}] {step} ...", flush=True)
+        if step == "campaign":
+            results[step] = run_campaign(args, db)
+            print(f"[{size}] campaign: {json.dumps(results[step])}", flush=True)
+            continue
         profile = ["--profile", os.path.abspath(args.profile)] if args.profile else []
         fast = child(args, "--step", step, "--db", db, *profile)
         naive = None
@@ -1262,6 +1485,7 @@ def report(all_results):
             "| Naive way (s) | Speed-up |"
         )
         out.append("|---|---:|---:|---:|---:|---:|---|---:|")
+        campaign = results.pop("campaign", None)
         for step, (fast, naive) in results.items():
             naive_txt, ratio = "-", "-"
             if naive:
@@ -1290,6 +1514,8 @@ def report(all_results):
                 f"{s['first_ms']:.1f} ms first run, {s['best_ms']:.1f} ms best of 3"
             )
             out.append("\n```\n" + s["plan"] + "\n```")
+        if campaign:
+            out.append(campaign_report(size, campaign))
     daily = {
         size: sum(r[step][0]["wall"] for step in ("offers", "expiry") if step in r)
         for size, r in all_results.items()
@@ -1328,6 +1554,17 @@ def main():
     parser.add_argument(
         "--profile", metavar="DIR", help="write a pyinstrument profile of each job"
     )
+    parser.add_argument(
+        "--workers", type=int, default=2, help="offer workers of the campaign day"
+    )
+    parser.add_argument(
+        "--drain-budget",
+        type=float,
+        default=300,
+        help="seconds given to the mail queue on the campaign day",
+    )
+    parser.add_argument("--campaign", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--build", metavar="DB", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--step", help=argparse.SUPPRESS)
@@ -1342,6 +1579,10 @@ def main():
     args = parser.parse_args()
     if args.build:
         return run_build(args.config, args.build, args.size)
+    if args.campaign:
+        return run_campaign_child(
+            args.config, args.db, args.campaign, args.port, args.budget, args.profile
+        )
     if args.step:
         return run_step(
             args.config, args.db, args.step, args.budget, args.profile, args.addons_path

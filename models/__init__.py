@@ -19,6 +19,7 @@ from . import customer_offer_template
 from . import customer_offer_category
 from . import customer_offer
 from . import customer_offer_channel
+from . import customer_offer_batch
 from . import res_config_settings
 from . import customer_portfolio_snapshot
 from . import customer_portfolio_today

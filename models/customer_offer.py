@@ -40,6 +40,10 @@ SYSTEM_FIELDS = {
     "acceptance_rate",
     "state",
 }
+# an offer leaving its open states closes its activities: the agent's contact
+# led to an answer (marked done) or became pointless (removed)
+ANSWERED_STATES = ("accepted", "declined")
+MOOT_STATES = ("cancelled", "expired")
 
 
 def new_coupon_code():
@@ -244,7 +248,33 @@ class CustomerOffer(models.Model):
         # the client of an offer is fixed once made; its state moves by the actions
         check_manager_fields(self, vals, SYSTEM_FIELDS | {"partner_id"})
         check_target_access(self, vals, "partner_id")
-        return super().write(vals)
+        res = super().write(vals)
+        if vals.get("state") in ANSWERED_STATES + MOOT_STATES:
+            self._close_activities(vals["state"])
+        return res
+
+    def _close_activities(self, state):
+        """Close the activities of offers that left their open states.
+
+        As Odoo does for an approval (``hr_holidays``): an answered offer's
+        activities are marked done, with the answer as feedback, so that the
+        chatter keeps what the agent's call led to; those of a cancelled or
+        expired offer are removed (``activity_unlink``), which leaves no dead
+        call in *Calls due* and costs no message per offer at expiry. The
+        state change itself is in the chatter through tracking. Done as
+        superuser: the offer's own access rights were checked by the write.
+        """
+        activities = self.sudo().activity_ids
+        if not activities:
+            return
+        if state in ANSWERED_STATES:
+            feedback = {
+                "accepted": self.env._("The client accepted the offer."),
+                "declined": self.env._("The client declined the offer."),
+            }[state]
+            activities.action_feedback(feedback=feedback)
+        else:
+            activities.unlink()
 
     # ------------------------------------------------------------
     # Actions
@@ -318,53 +348,39 @@ class CustomerOffer(models.Model):
             )
         return self._generate_offers(on_date)
 
-    def _generate_offers(self, on_date=None, commit_progress=False):
-        """Create the offers of every date-driven trigger, batch by batch.
+    def _generate_offers(self, on_date=None):
+        """Create the offers of every date-driven trigger, batch by batch, in
+        the current transaction (the cron goes through ``customer.offer.batch``
+        instead, committing each batch).
 
-        With ``commit_progress`` (the cron), each batch is committed through
-        ``ir.cron._commit_progress`` and the run stops when its time is up: since
-        jobs only select clients who do not have the offer yet, the next run
-        resumes where this one stopped.
+        A batch colliding with a concurrent run (REPEATABLE READ: that run
+        inserted some of these offers since our snapshot) is left to it or to
+        the next run; the other batches go on.
         """
         self.check_access("create")
         Partner = self.env["res.partner"]
-        jobs = self._get_offer_jobs(on_date)
-        if commit_progress:
-            remaining = sum(Partner.search_count(job["domain"]) for job in jobs)
-            self.env["ir.cron"]._commit_progress(remaining=remaining)
         offers = self.browse()
-        for job in jobs:
+        for job in self._get_offer_jobs(on_date):
             last_id = 0
-            while True:
-                partners = Partner.search(
-                    job["domain"] & Domain("id", ">", last_id),
-                    order="id",
-                    limit=BATCH_SIZE,
-                )
-                if not partners:
-                    break
+            while partners := Partner.search(
+                job["domain"] & Domain("id", ">", last_id),
+                order="id",
+                limit=BATCH_SIZE,
+            ):
                 last_id = partners[-1].id
                 try:
                     offers |= self._generate_batch(
                         job["template"], job, partners, digest=False
                     )
                 except psycopg2.errors.SerializationFailure:
-                    # REPEATABLE READ: another worker inserted these very offers
-                    # since our snapshot; it is doing this job, leave it to it
                     _logger.info(
-                        "Offer %s (%s): made by a concurrent worker, skipped",
+                        "Offer %s (%s): batch from client %s collided with a "
+                        "concurrent run, skipped",
                         job["template"].name,
                         job["key"],
+                        partners[0].id,
                     )
-                    break
-                if commit_progress and not self.env["ir.cron"]._commit_progress(
-                    processed=len(partners)
-                ):
-                    offers._schedule_digest()
-                    return offers
         offers._schedule_digest()
-        if commit_progress:
-            self.env["ir.cron"]._commit_progress(remaining=0)
         return offers
 
     def _get_offer_jobs(self, on_date=None):
@@ -632,12 +648,16 @@ class CustomerOffer(models.Model):
         """Queue one email per offer, rendered in its client's language.
 
         Each email template is compiled once for the whole batch, not once per
-        offer (see ``ir.qweb._compile``).
+        offer (see ``ir.qweb._compile``), or once for all the batches of a
+        worker's run when it passes its cache in the context.
         """
+        # a run's workers pass one cache for all their batches
+        cache = self.env.context.get(QWEB_CACHE_KEY)
+        cache = {} if cache is None else cache
         for template, offers in self.grouped("template_id").items():
             if template.mail_template_id:
                 template.mail_template_id.with_context(
-                    **{QWEB_CACHE_KEY: {}}
+                    **{QWEB_CACHE_KEY: cache}
                 ).send_mail_batch(offers.ids, force_send=False)
 
     def _schedule_digest(self):
@@ -731,36 +751,56 @@ class CustomerOffer(models.Model):
 
     @api.model
     def _cron_generate_offers(self):
-        """CRON job making the day's offers, in committed batches."""
-        self._generate_offers(commit_progress=True)
+        """CRON job making the day's offers: plans the run into batches, then
+        processes them with the offer worker crons, each batch committed."""
+        self.env["customer.offer.batch"]._run()._schedule_run_digest()
+
+    @api.model
+    def _cron_offer_worker(self):
+        """CRON job helping the offer cron through its planned batches."""
+        self.env["customer.offer.batch"]._run(plan=False)._schedule_run_digest()
+
+    def _schedule_run_digest(self):
+        """Update the agents' digests at the end of a worker's run, one worker
+        at a time (the batch table's lock), so that two workers finishing
+        together do not both create an agent's digest."""
+        if not self:
+            return
+        self.env["ir.cron"]._commit_progress()
+        self.env.cr.execute(
+            "LOCK TABLE customer_offer_batch IN SHARE ROW EXCLUSIVE MODE"
+        )
+        self._schedule_digest()
+        self.env["ir.cron"]._commit_progress()
 
     @api.model
     def _cron_expire_offers(self):
         """CRON job expiring the open offers whose validity is over."""
-        expired = self._expire_offers()
-        self.env["ir.cron"]._commit_progress(processed=len(expired), remaining=0)
+        self._expire_offers(commit_progress=True)
 
-    def _expire_offers(self):
-        """Expire, in one query, the open offers whose last day is over everywhere.
+    def _expire_offers(self, commit_progress=False):
+        """Expire the open offers whose last day is over everywhere, batch by
+        batch through the ORM: the state change is tracked in each offer's
+        chatter and its activities are removed, as for any state change.
 
         ``date_end`` is a client's local date: it is over once it is over in
-        the last timezone (UTC-12).
+        the last timezone (UTC-12). With ``commit_progress`` (the cron) each
+        batch is committed and the memory it held released; a run out of time
+        stops, the next one goes on.
+
+        :return: the number of offers expired
         """
         last_day = (fields.Datetime.now() - timedelta(hours=12)).date()
-        self.env.flush_all()
-        rows = self.env.execute_query(
-            SQL(
-                """
-                UPDATE customer_offer
-                   SET state = 'expired', write_uid = %(uid)s, write_date = %(now)s
-                 WHERE state IN %(open)s AND date_end < %(last_day)s
-             RETURNING id
-                """,
-                uid=self.env.uid,
-                now=fields.Datetime.now(),
-                open=OPEN_STATES,
-                last_day=last_day,
-            )
-        )
-        self.invalidate_model(["state", "write_uid", "write_date"])
-        return self.browse([row[0] for row in rows])
+        domain = Domain("state", "in", OPEN_STATES) & Domain("date_end", "<", last_day)
+        Cron = self.env["ir.cron"]
+        if commit_progress:
+            Cron._commit_progress(remaining=self.search_count(domain))
+        expired = 0
+        while offers := self.search(domain, order="id", limit=BATCH_SIZE):
+            offers.state = "expired"
+            expired += len(offers)
+            if commit_progress:
+                if not Cron._commit_progress(processed=len(offers)):
+                    break
+                self.env.invalidate_all()
+        return expired

@@ -1,13 +1,11 @@
-import calendar
-from datetime import timedelta
-
-from dateutil.relativedelta import relativedelta
+from datetime import date, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
 from .customer_life_event import LIFE_EVENT_TYPES
+from .res_partner import month_day_domain
 
 OFFER_CATEGORIES = [
     ("credit", "Consumer credit"),
@@ -34,17 +32,6 @@ DATE_TRIGGERS = (
     "client_anniversary",
     "location_risk",
 )
-
-
-def yearly_domain(month_field, day_field, day):
-    """Partners whose yearly (month, day) falls on ``day``.
-
-    A 29 February is celebrated on 28 February in common years.
-    """
-    days = [day.day]
-    if (day.month, day.day) == (2, 28) and not calendar.isleap(day.year):
-        days.append(29)
-    return Domain(month_field, "=", day.month) & Domain(day_field, "in", days)
 
 
 class CustomerOfferTemplate(models.Model):
@@ -229,34 +216,71 @@ class CustomerOfferTemplate(models.Model):
             domain &= Domain("cross_sell_line_ids", "in", self.gap_product_line_id.ids)
         return domain
 
+    def _get_lookback_days(self):
+        """How many days late an occasion of this template may still be offered:
+        as long as its offer would still be valid (a run missed, a day skipped
+        by a daylight-saving jump). Risk areas are offered while they last."""
+        self.ensure_one()
+        if self.trigger in ("birthday", "client_anniversary", "christmas"):
+            return self.days_in_advance + self.validity_days - 1
+        if self.trigger == "high_spend_month":
+            return self.validity_days - 1
+        return 0
+
     def _get_occasions(self, day, risk_areas):
-        """The occasions this template offers on ``day`` (a client's local date).
+        """The occasions this template offers on ``day`` (a client's local date):
+        those due that day, and those due on an earlier day of the look-back
+        window (``_get_lookback_days``) whose offer is still valid on ``day``.
+        The unique (client, template, occasion) index keeps them from being
+        offered twice.
 
         :param risk_areas: the risk areas active on ``day``
         :return: a list of dicts with the occasion's ``key``, the ``domain`` of the
             clients it concerns, and the ``date_start`` and ``date_end`` of the offer
         """
         self.ensure_one()
+        if self.trigger == "location_risk":
+            return [
+                {
+                    "key": f"risk-{area.id}",
+                    "domain": Domain("location_risk_ids", "in", area.id),
+                    "date_start": day,
+                    "date_end": day + timedelta(days=self.validity_days - 1),
+                }
+                for area in risk_areas
+                if self in area.promoted_template_ids
+            ]
+        lookback = self._get_lookback_days()
+        return [
+            dict(occasion, date_start=day)
+            for late in range(lookback, -1, -1)
+            for occasion in self._get_due_occasions(day - timedelta(days=late))
+        ]
+
+    def _get_due_occasions(self, due):
+        """The yearly and monthly occasions whose offer is due on ``due``, with
+        the ``key``, clients ``domain`` and ``date_end`` of their offer."""
         validity = timedelta(days=self.validity_days - 1)
-        occasion = day + timedelta(days=self.days_in_advance)
+        occasion = due + timedelta(days=self.days_in_advance)
         if self.trigger == "birthday":
             return [
                 {
                     "key": f"birthday-{occasion.year}",
-                    "domain": yearly_domain("birthday_month", "birthday_day", occasion),
-                    "date_start": day,
+                    "domain": month_day_domain(
+                        "birthday_month", "birthday_day", occasion, occasion
+                    ),
                     "date_end": occasion + validity,
                 }
             ]
         if self.trigger == "client_anniversary":
-            domain = yearly_domain(
-                "client_since_month", "client_since_day", occasion
-            ) & Domain("client_since", "<=", occasion - relativedelta(years=1))
+            # a year as a client at least: 29 February 2024 counts on 28 February 2025
+            domain = month_day_domain(
+                "client_since_month", "client_since_day", occasion, occasion
+            ) & Domain("client_since", "<", date(occasion.year, 1, 1))
             return [
                 {
                     "key": f"anniversary-{occasion.year}",
                     "domain": domain,
-                    "date_start": day,
                     "date_end": occasion + validity,
                 }
             ]
@@ -265,32 +289,19 @@ class CustomerOfferTemplate(models.Model):
                 {
                     "key": f"christmas-{occasion.year}",
                     "domain": Domain.TRUE,
-                    "date_start": day,
                     "date_end": occasion + validity,
                 }
             ]
         if (
             self.trigger == "high_spend_month"
-            and day.day == 1
-            and day.month in self.month_ids.mapped("number")
+            and due.day == 1
+            and due.month in self.month_ids.mapped("number")
         ):
             return [
                 {
-                    "key": f"month-{day:%Y-%m}",
+                    "key": f"month-{due:%Y-%m}",
                     "domain": Domain.TRUE,
-                    "date_start": day,
-                    "date_end": day + validity,
+                    "date_end": due + validity,
                 }
-            ]
-        if self.trigger == "location_risk":
-            return [
-                {
-                    "key": f"risk-{area.id}",
-                    "domain": Domain("location_risk_ids", "in", area.id),
-                    "date_start": day,
-                    "date_end": day + validity,
-                }
-                for area in risk_areas
-                if self in area.promoted_template_ids
             ]
         return []

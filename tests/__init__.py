@@ -10,6 +10,7 @@ from . import test_segment
 from . import test_target_share
 from . import test_location_risk
 from . import test_offers
+from . import test_offer_engine
 from . import test_i18n
 from . import test_workspace
 from . import test_transfer

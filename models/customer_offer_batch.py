@@ -1,0 +1,203 @@
+import logging
+from datetime import timedelta
+
+import psycopg2.errors
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from . import customer_offer
+from .ir_qweb import QWEB_CACHE_KEY
+
+_logger = logging.getLogger(__name__)
+
+# a plan left by a run killed yesterday is not resumed: its dates are past, and
+# the look-back of the next plan selects those clients again while still valid
+STALE_AFTER = timedelta(hours=20)
+
+
+class CustomerOfferBatch(models.Model):
+    """A batch of clients due for an occasion's offer, waiting for a worker.
+
+    The offer cron plans a run into these rows, then any number of workers
+    (the offer cron itself and the *offer worker* crons, on one server or
+    several on the same database) claim them one at a time with ``SELECT ...
+    FOR UPDATE SKIP LOCKED``, make their offers and delete them in the same
+    transaction: no batch is done twice, and the rows of a run killed midway
+    are still there for the next worker. Technical: superuser only.
+    """
+
+    _name = "customer.offer.batch"
+    _description = "Offer Batch"
+    _order = "id"
+    _log_access = False
+
+    template_id = fields.Many2one(
+        "customer.offer.template", required=True, ondelete="cascade"
+    )
+    occasion_key = fields.Char(required=True)
+    date_start = fields.Date(required=True)
+    date_end = fields.Date(required=True)
+    partner_ids = fields.Json(required=True, help="The ids of the batch's clients.")
+    planned_at = fields.Datetime(required=True)
+
+    @api.model
+    def _plan(self, on_date=None, batch_size=500):
+        """Split the day's offer jobs into batches of clients, unless another
+        worker's plan is still being processed.
+
+        The table is locked before the transaction's snapshot is taken (the
+        first query), so that two planners run one after the other, the second
+        one seeing the first one's rows.
+
+        :return: the number of clients planned
+        """
+        self.env["ir.cron"]._commit_progress()
+        self.env.cr.execute(
+            "LOCK TABLE customer_offer_batch IN SHARE ROW EXCLUSIVE MODE"
+        )
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            "DELETE FROM customer_offer_batch WHERE planned_at < %s",
+            [now - STALE_AFTER],
+        )
+        self.env.cr.execute("SELECT 1 FROM customer_offer_batch LIMIT 1")
+        if self.env.cr.rowcount:
+            self.env["ir.cron"]._commit_progress()
+            return 0
+        Partner = self.env["res.partner"]
+        planned = 0
+        for job in self.env["customer.offer"]._get_offer_jobs(on_date):
+            clients = Partner._search(job["domain"])
+            self.env.cr.execute(
+                SQL(
+                    """
+                    INSERT INTO customer_offer_batch (
+                        template_id, occasion_key, date_start, date_end,
+                        partner_ids, planned_at)
+                    SELECT %(template)s, %(key)s, %(start)s, %(end)s,
+                           to_jsonb(array_agg(id ORDER BY id)), %(now)s
+                      FROM (SELECT id, (row_number() OVER (ORDER BY id) - 1)
+                                       / %(size)s AS chunk
+                              FROM res_partner WHERE id IN %(clients)s) AS t
+                     GROUP BY chunk
+                 RETURNING jsonb_array_length(partner_ids)
+                    """,
+                    template=job["template"].id,
+                    key=job["key"],
+                    start=job["date_start"],
+                    end=job["date_end"],
+                    now=now,
+                    size=batch_size,
+                    clients=clients.subselect(),
+                )
+            )
+            planned += sum(row[0] for row in self.env.cr.fetchall())
+        self.env["ir.cron"]._commit_progress()
+        return planned
+
+    @api.model
+    def _claim(self):
+        """Lock and return one batch no other worker holds (empty if none)."""
+        self.env.cr.execute(
+            """
+            SELECT id FROM customer_offer_batch
+             ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED
+            """
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    def _process(self):
+        """Make the offers of this claimed batch and delete it.
+
+        :return: the new offers
+        :raise SerializationFailure: when a concurrent run made some of them
+            since this transaction's snapshot (the batch stays, to be retried)
+        """
+        self.ensure_one()
+        occasion = {
+            "key": self.occasion_key,
+            "date_start": self.date_start,
+            "date_end": self.date_end,
+        }
+        partners = self.env["res.partner"].browse(self.partner_ids).exists()
+        offers = self.env["customer.offer"]._generate_batch(
+            self.template_id, occasion, partners, digest=False
+        )
+        self.env.cr.execute("DELETE FROM customer_offer_batch WHERE id = %s", [self.id])
+        return offers
+
+    @api.model
+    def _pending_clients(self):
+        """How many clients the planned batches hold."""
+        self.env.cr.execute(
+            "SELECT sum(jsonb_array_length(partner_ids)) FROM customer_offer_batch"
+        )
+        return self.env.cr.fetchone()[0] or 0
+
+    @api.model
+    def _run(self, on_date=None, plan=True):
+        """Work through the planned batches, each in its own transaction,
+        until none is left or the cron's time is up; with ``plan``, plan the
+        day's run once the pending batches are done (and go through it).
+
+        A batch that collides with a concurrent ``generate_offers`` call is
+        rolled back and retried once on a fresh snapshot, then left out.
+
+        :return: the representative offers of the digest (one per agent)
+        """
+        # the email templates are compiled once for all the batches
+        return self.with_context(**{QWEB_CACHE_KEY: {}})._run_batches(on_date, plan)
+
+    @api.model
+    def _run_batches(self, on_date, plan):
+        Cron = self.env["ir.cron"]
+        Offer = self.env["customer.offer"]
+        digest = {}
+        collided = set()
+        planned = not plan
+        Cron._commit_progress(remaining=self._pending_clients())
+        while True:
+            batch = self._claim()
+            if not batch:
+                if planned:
+                    break
+                planned = True
+                if self._plan(on_date, batch_size=customer_offer.BATCH_SIZE):
+                    self._trigger_workers()
+                    Cron._commit_progress(remaining=self._pending_clients())
+                continue
+            size = len(batch.partner_ids)
+            try:
+                with self.env.cr.savepoint():
+                    offers = batch._process()
+            except psycopg2.errors.SerializationFailure:
+                self.env.cr.rollback()
+                self.env.invalidate_all()
+                if batch.id in collided:
+                    _logger.info(
+                        "Offer batch %s collided again with a concurrent run: "
+                        "left to the next run",
+                        batch.id,
+                    )
+                    self.env.cr.execute(
+                        "DELETE FROM customer_offer_batch WHERE id = %s", [batch.id]
+                    )
+                    self.env["ir.cron"]._commit_progress()
+                collided.add(batch.id)
+                continue
+            for offer in offers.filtered(
+                lambda o: o.agent_id and not o.template_id.activity_type_id
+            ):
+                digest.setdefault(offer.agent_id.id, offer.id)
+            if not Cron._commit_progress(processed=size):
+                break
+            self.env.invalidate_all()
+        return Offer.browse(list(digest.values()))
+
+    @api.model
+    def _trigger_workers(self):
+        """Wake the offer worker crons up to share the planned batches."""
+        self.env["ir.cron"].sudo().search(
+            [("code", "=", "model._cron_offer_worker()")]
+        )._trigger()
