@@ -4,8 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
+from ..tools.yearly_dates import month_day_domain
 from .customer_life_event import LIFE_EVENT_TYPES
-from .res_partner import month_day_domain
 
 OFFER_CATEGORIES = [
     ("credit", "Consumer credit"),

@@ -84,6 +84,8 @@ CRUD = {
     },
     "customer.cross.sell.report": {"own": "r", "manager": "r"},
     "customer.erasure.log": {"manager": "r"},
+    # the offer engine's work queue: the scheduled actions' only
+    "customer.offer.batch": {},
     # the client itself: a plain contact to every internal user
     "res.partner": {
         "own": "crwu",
@@ -318,6 +320,16 @@ class TestThreatModel(HttpCase):
         )
         cls.client.segment_id.product_line_ids = [Command.link(gap_line.id)]
         erasure = env["customer.erasure.log"].create({"partner_ref": 0})
+        batch = env["customer.offer.batch"].create(
+            {
+                "template_id": template.id,
+                "occasion_key": "tm",
+                "date_start": date.today(),
+                "date_end": date.today(),
+                "partner_ids": cls.client.ids,
+                "planned_at": datetime.now(),
+            }
+        )
         transfer = (
             env["customer.portfolio.transfer"]
             .with_user(cls.users["manager"])
@@ -363,6 +375,7 @@ class TestThreatModel(HttpCase):
                 "customer.cross.sell.report", [("partner_id", "=", cls.client.id)]
             ),
             "customer.erasure.log": erasure,
+            "customer.offer.batch": batch,
             "res.partner": cls.client,
         }
         cls.keys = {
