@@ -18,6 +18,6 @@ cd "$STATE_DIR/addons"
 CUSTOMER_PORTFOLIO_SCREENSHOTS="$REPO_DIR/static/description" \
     "$PYTHON" -m pytest -p no:cacheprovider --rootdir "$STATE_DIR/addons" \
     --odoo-config "$ODOO_CONF" --odoo-database "$DB" --odoo-log-level=warn --odoo-http \
-    "$MODULE_DIR/tests/test_ui.py" -k TestScreenshots
+    "$MODULE_DIR/scripts/screenshots.py"
 dropdb --if-exists --force "$DB"
 ls -l "$REPO_DIR"/static/description/screenshot_*.png
