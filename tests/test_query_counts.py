@@ -1,5 +1,7 @@
 """The agent's hot paths cost a fixed number of queries, whatever the book's size."""
 
+from datetime import date
+
 from odoo.tests import tagged, users, warmup
 
 from .common import PortfolioCommon
@@ -88,3 +90,34 @@ class TestQueryCounts(PortfolioCommon):
         with self.assertQueryCount(agent_a=10, portfolio_manager=11):
             page = Partner.web_search_read(domain, REGISTER_SPEC, limit=40)
         self.assertEqual(len(page["records"]), 31)
+
+
+@tagged("post_install", "-at_install")
+class TestOfferBatchQueries(PortfolioCommon):
+    """A day's offers cost the same queries for a few clients as for many."""
+
+    def _birthday_run(self, count, day):
+        self.env["res.partner"].create(
+            [
+                {
+                    "name": f"Birthday {day} {index}",
+                    "email": f"b{day}.{index}@example.com",
+                    "portfolio_id": self.portfolio_a.id,
+                    "birthdate": f"1980-03-{day:02d}",
+                }
+                for index in range(count)
+            ]
+        )
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        offers = self.env["customer.offer"].generate_offers(date(2026, 3, day))
+        self.env.flush_all()
+        return len(offers), self.env.cr.sql_log_count - before
+
+    def test_a_day_of_offers_does_not_query_per_client(self):
+        self._birthday_run(3, 5)  # warms the caches (templates, followers...)
+        few, few_queries = self._birthday_run(3, 10)
+        many, many_queries = self._birthday_run(30, 20)
+        self.assertEqual((few, many), (9, 90))  # 3 birthday templates a client
+        self.assertLessEqual(many_queries, few_queries)
