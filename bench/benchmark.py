@@ -590,8 +590,14 @@ def step_segments(env):
 
 def step_expiry(env):
     Offer = env["customer.offer"]
+
     # as the cron does it; its commit is skipped to keep the data for the next steps
-    expired, wall, queries = measure(env, Offer._expire_offers)
+    def expire():
+        expired = Offer._expire_offers()
+        env.cr.precommit.run()  # the chatter's tracking messages, written at commit
+        return expired
+
+    expired, wall, queries = measure(env, expire)
     return {
         "rows": expired,
         "wall": wall,
