@@ -1,8 +1,10 @@
-from contextlib import contextmanager
+import unittest
+from contextlib import ExitStack, contextmanager
 
-from odoo.tests import new_test_user
+from odoo.tests import HttpCase, new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
+from odoo.addons.mail.tests.common import MockEmail
 
 AGENT_GROUPS = "base.group_user,customer_portfolio.group_portfolio_agent"
 MANAGER_GROUPS = "base.group_user,customer_portfolio.group_portfolio_manager"
@@ -77,4 +79,109 @@ class SegmentCommon(PortfolioCommon):
                 {"name": f"Client {i}", "portfolio_id": portfolio.id, **values}
                 for i in range(count)
             ]
+        )
+
+
+# a client's history, which refuses the client's deletion
+HISTORY_MODELS = (
+    "customer.offer",
+    "customer.income.record",
+    "customer.life.event",
+    "customer.holding",
+    "customer.portfolio.agent.history",
+)
+
+
+def delete_clients(env, partner_ids):
+    """Delete committed test clients with their history (a deliberate cleanup:
+    the module itself refuses to delete a client that has one)."""
+    for model in HISTORY_MODELS:
+        env[model].with_context(active_test=False).search(
+            [("partner_id", "in", partner_ids)]
+        ).unlink()
+    env["res.partner"].browse(partner_ids).unlink()
+
+
+class OfferCommon(PortfolioCommon, MockEmail):
+    """Clients with birthdays, and the shipped templates out of the way."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Offer = cls.env["customer.offer"]
+        cls.Template = cls.env["customer.offer.template"]
+        cls.shipped = cls.Template.search([])
+        cls.shipped.action_archive()
+        cls.mail_template = cls.env.ref("customer_portfolio.mail_template_offer")
+        cls.agent_a.tz = "Europe/Brussels"
+        cls.agent_b.tz = "Europe/Brussels"
+        cls.client_a.write(
+            {
+                "email": "client.a@example.com",
+                "birthdate": "1990-05-10",
+                "client_since": "2020-06-01",
+            }
+        )
+        cls.client_b.write({"email": "client.b@example.com", "birthdate": "1985-05-10"})
+        cls.birthday = cls._template("Birthday credit", "birthday", interest_rate=2)
+
+    @classmethod
+    def _template(cls, name, trigger, **values):
+        return cls.Template.create(
+            {
+                "name": name,
+                "trigger": trigger,
+                "offer_category": "credit",
+                "mail_template_id": cls.mail_template.id,
+                **values,
+            }
+        )
+
+    def _offers(self, template, partners=None):
+        domain = [("template_id", "=", template.id)]
+        if partners is not None:
+            domain.append(("partner_id", "in", partners.ids))
+        return self.Offer.search(domain)
+
+    def _run_cron(self, xmlid, now):
+        cron = self.env.ref(xmlid).sudo()
+        with ExitStack() as stack:
+            stack.enter_context(self.mock_datetime_and_now(now))
+            stack.enter_context(self.enter_registry_test_mode())
+            cron.method_direct_trigger()
+        return cron
+
+
+class PortfolioTourCase(HttpCase):
+    """Tours that fail, instead of being skipped, when they cannot run."""
+
+    # The browser's requests queue up on the test cursor: on a loaded machine
+    # one of them (the first assets build, a save) may hold it past Odoo's 20 s.
+    test_cursor_lock_timeout = 60
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.agent = new_test_user(
+            cls.env, login="tour_agent", name="Tour Agent", groups=AGENT_GROUPS
+        )
+        cls.manager = new_test_user(
+            cls.env, login="tour_manager", name="Tour Manager", groups=MANAGER_GROUPS
+        )
+        cls.portfolio = cls.env["customer.portfolio"].create(
+            {"name": "Tour Book", "agent_id": cls.agent.id}
+        )
+
+    def browser_js(self, *args, **kwargs):
+        # Odoo skips browser tests without Chrome or websocket-client: here a
+        # browser test that cannot run is a failure.
+        self.assertTrue(self.http_port(), "The HTTP server is not running.")
+        try:
+            return super().browser_js(*args, **kwargs)
+        except unittest.SkipTest as skipped:
+            raise AssertionError(f"The browser test could not run: {skipped}") from None
+
+    def _client(self, name, **values):
+        return self.env["res.partner"].create(
+            {"name": name, "portfolio_id": self.portfolio.id, **values}
         )

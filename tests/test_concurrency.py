@@ -8,6 +8,8 @@ from odoo import SUPERUSER_ID, api, fields
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
+from .common import delete_clients
+
 
 def superuser_env(cr):
     """An environment on ``cr``, one of the concurrent transactions."""
@@ -33,7 +35,7 @@ class TestIncomeTrendConcurrency(TransactionCase):
 
     def _cleanup(self):
         with self.registry.cursor() as cr:
-            superuser_env(cr)["res.partner"].browse(self.partner_id).unlink()
+            delete_clients(superuser_env(cr), [self.partner_id])
 
     def test_no_trend_from_a_stale_snapshot(self):
         """One user moves a record, another adds one at the same time: the
@@ -103,7 +105,7 @@ class TestDailyJobsConcurrency(TransactionCase):
         with self.registry.cursor() as cr:
             env = superuser_env(cr)
             env["customer.location.risk"].browse(self.area_id).unlink()
-            env["res.partner"].browse(self.partner_id).unlink()
+            delete_clients(env, [self.partner_id])
             env["customer.portfolio"].browse(self.portfolio_id).unlink()
 
     def test_segment_job_retries_after_a_concurrent_save(self):

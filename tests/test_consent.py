@@ -6,9 +6,13 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, get_db_name, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import AGENT_GROUPS, MANAGER_GROUPS, PortfolioCommon
-from .test_offers import OfferCommon
-from .test_ui import PortfolioTourCase
+from .common import (
+    AGENT_GROUPS,
+    MANAGER_GROUPS,
+    OfferCommon,
+    PortfolioCommon,
+    PortfolioTourCase,
+)
 
 BIRTHDAY = date(2026, 5, 10)
 

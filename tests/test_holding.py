@@ -18,8 +18,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.mail.tests.common import MockEmail
 
-from .common import AGENT_GROUPS, MANAGER_GROUPS, PortfolioCommon
-from .test_ui import PortfolioTourCase
+from .common import AGENT_GROUPS, MANAGER_GROUPS, PortfolioCommon, PortfolioTourCase
 
 
 class HoldingCommon(PortfolioCommon):

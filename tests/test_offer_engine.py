@@ -8,7 +8,7 @@ from odoo import SUPERUSER_ID, Command, api
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from .test_offers import OfferCommon
+from .common import OfferCommon, delete_clients
 
 ENGINE = "odoo.addons.customer_portfolio.models.customer_offer"
 
@@ -141,8 +141,7 @@ class CommittedClientsCase(TransactionCase):
         template_id, portfolio_id, partner_ids = self.ids
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            env["customer.offer"].search([("template_id", "=", template_id)]).unlink()
-            env["res.partner"].browse(partner_ids).unlink()
+            delete_clients(env, partner_ids)
             env["customer.portfolio"].browse(portfolio_id).unlink()
             env["customer.offer.template"].browse(template_id).unlink()
             cr.execute("DELETE FROM customer_offer_batch")

@@ -1,6 +1,5 @@
 import re
 import threading
-from contextlib import ExitStack
 from datetime import date, datetime
 from unittest.mock import patch
 
@@ -11,59 +10,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, freeze_time, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.mail.tests.common import MockEmail
-
-from .common import PortfolioCommon
-
-
-class OfferCommon(PortfolioCommon, MockEmail):
-    """Clients with birthdays, and the shipped templates out of the way."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.Offer = cls.env["customer.offer"]
-        cls.Template = cls.env["customer.offer.template"]
-        cls.shipped = cls.Template.search([])
-        cls.shipped.action_archive()
-        cls.mail_template = cls.env.ref("customer_portfolio.mail_template_offer")
-        cls.agent_a.tz = "Europe/Brussels"
-        cls.agent_b.tz = "Europe/Brussels"
-        cls.client_a.write(
-            {
-                "email": "client.a@example.com",
-                "birthdate": "1990-05-10",
-                "client_since": "2020-06-01",
-            }
-        )
-        cls.client_b.write({"email": "client.b@example.com", "birthdate": "1985-05-10"})
-        cls.birthday = cls._template("Birthday credit", "birthday", interest_rate=2)
-
-    @classmethod
-    def _template(cls, name, trigger, **values):
-        return cls.Template.create(
-            {
-                "name": name,
-                "trigger": trigger,
-                "offer_category": "credit",
-                "mail_template_id": cls.mail_template.id,
-                **values,
-            }
-        )
-
-    def _offers(self, template, partners=None):
-        domain = [("template_id", "=", template.id)]
-        if partners is not None:
-            domain.append(("partner_id", "in", partners.ids))
-        return self.Offer.search(domain)
-
-    def _run_cron(self, xmlid, now):
-        cron = self.env.ref(xmlid).sudo()
-        with ExitStack() as stack:
-            stack.enter_context(self.mock_datetime_and_now(now))
-            stack.enter_context(self.enter_registry_test_mode())
-            cron.method_direct_trigger()
-        return cron
+from .common import OfferCommon
 
 
 @tagged("post_install", "-at_install")

@@ -4,45 +4,10 @@ from unittest.mock import PropertyMock, patch
 
 from dateutil.relativedelta import relativedelta
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tests.common import ChromeBrowser
 
-from .common import AGENT_GROUPS, LANGS, MANAGER_GROUPS
-
-
-class PortfolioTourCase(HttpCase):
-    """Tours that fail, instead of being skipped, when they cannot run."""
-
-    # The browser's requests queue up on the test cursor: on a loaded machine
-    # one of them (the first assets build, a save) may hold it past Odoo's 20 s.
-    test_cursor_lock_timeout = 60
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.agent = new_test_user(
-            cls.env, login="tour_agent", name="Tour Agent", groups=AGENT_GROUPS
-        )
-        cls.manager = new_test_user(
-            cls.env, login="tour_manager", name="Tour Manager", groups=MANAGER_GROUPS
-        )
-        cls.portfolio = cls.env["customer.portfolio"].create(
-            {"name": "Tour Book", "agent_id": cls.agent.id}
-        )
-
-    def browser_js(self, *args, **kwargs):
-        # Odoo skips browser tests without Chrome or websocket-client: here a
-        # browser test that cannot run is a failure.
-        self.assertTrue(self.http_port(), "The HTTP server is not running.")
-        try:
-            return super().browser_js(*args, **kwargs)
-        except unittest.SkipTest as skipped:
-            raise AssertionError(f"The browser test could not run: {skipped}") from None
-
-    def _client(self, name, **values):
-        return self.env["res.partner"].create(
-            {"name": name, "portfolio_id": self.portfolio.id, **values}
-        )
+from .common import AGENT_GROUPS, LANGS, PortfolioTourCase
 
 
 @tagged("post_install", "-at_install")
