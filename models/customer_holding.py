@@ -275,12 +275,6 @@ class CustomerHolding(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def get_renewal_due_domain(self):
-        """The domain of the current user's clients' holdings due for renewal
-        (in their line's notice period): for the *Today* page."""
-        return [("agent_id", "=", self.env.uid), ("is_renewal_due", "=", True)]
-
-    @api.model
     def _cron_renewal_reminders(self):
         """CRON job giving the agents their renewal activities, in batches."""
         self._schedule_renewal_reminders(commit_progress=True)

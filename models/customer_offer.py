@@ -245,8 +245,9 @@ class CustomerOffer(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        # the client of an offer is fixed once made; its state moves by the actions
-        check_manager_fields(self, vals, SYSTEM_FIELDS | {"partner_id"})
+        # the client and template of an offer are fixed once made; its state
+        # moves by the actions
+        check_manager_fields(self, vals, SYSTEM_FIELDS | {"partner_id", "template_id"})
         check_target_access(self, vals, "partner_id")
         res = super().write(vals)
         if vals.get("state") in ANSWERED_STATES + MOOT_STATES:

@@ -292,6 +292,35 @@ class CustomerPortfolioToday(models.AbstractModel):
         )
 
     @api.model
+    def _today_section_renewals(self, agents, date):
+        """Holdings in their line's renewal notice period, soonest first."""
+        Holding = self.env["customer.holding"]
+        domain = Domain([("agent_id", "in", agents.ids), ("is_renewal_due", "=", True)])
+        holdings = Holding.search(domain, order="date_end, id", limit=LINE_LIMIT)
+        lines = [
+            self._today_client_line(
+                holding.partner_id,
+                self.env._(
+                    "%(holding)s renews %(when)s",
+                    holding=holding.display_name,
+                    when=self._today_when(holding.date_end, date),
+                ),
+                key=f"customer.holding-{holding.id}",
+                res_model="customer.holding",
+                res_id=holding.id,
+            )
+            for holding in holdings
+        ]
+        return self._today_section(
+            "renewals",
+            self.env._("Renewals due"),
+            "fa-refresh",
+            45,
+            lines,
+            Holding.search_count(domain),
+        )
+
+    @api.model
     def _today_section_income_falling(self, agents, date):
         Partner = self.env["res.partner"]
         domain = (

@@ -9,6 +9,8 @@ from odoo.fields import Domain
 from ..tools.yearly_dates import month_day_domain, next_occurrence
 from .res_partner import PORTFOLIO_GROUP
 
+MAX_AGE = 150
+
 
 class ResPartner(models.Model):
     """The client's dates: birthdate, age, next birthday, client since and
@@ -77,6 +79,12 @@ class ResPartner(models.Model):
         self._check_field_access(self._fields["age"], "read")
         if operator not in ("=", "<", "<=", ">", ">=") or not isinstance(value, int):
             return NotImplemented
+        if not 0 <= value <= MAX_AGE:
+            # beyond any lifetime: every dated client is younger (or older)
+            younger = value > MAX_AGE
+            if operator in ("<", "<=") if younger else operator in (">", ">="):
+                return Domain("birthdate", "!=", False)
+            return Domain.FALSE
         today = fields.Date.context_today(self)
 
         def born_after(age):

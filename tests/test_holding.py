@@ -148,17 +148,21 @@ class TestHolding(HoldingCommon):
             self.assertFalse(card_soon.is_renewal_due)
         with freeze_time("2026-05-12"):
             self.assertEqual(self.Holding.search(mine), self.holding_a | card_soon)
+            # each agent's Today: their own renewals due, soonest first
+            Today = self.env["customer.portfolio.today"]
+            renewals = self._today_renewals(Today.with_user(self.agent_a))
+            self.assertEqual(renewals["count"], 2)
             self.assertEqual(
-                self.Holding.with_user(self.agent_a).search(
-                    self.Holding.with_user(self.agent_a).get_renewal_due_domain()
-                ),
-                self.holding_a | card_soon,
+                [line["res_id"] for line in renewals["lines"]],
+                (card_soon | self.holding_a).ids,
             )
-            self.assertFalse(
-                self.Holding.with_user(self.agent_b).search(
-                    self.Holding.with_user(self.agent_b).get_renewal_due_domain()
-                )
+            self.assertEqual(
+                self._today_renewals(Today.with_user(self.agent_b))["count"], 0
             )
+
+    def _today_renewals(self, Today):
+        sections = Today.get_dashboard()["sections"]
+        return next(s for s in sections if s["name"] == "renewals")
 
     def test_import(self):
         """The standard import fills a holding from names."""

@@ -66,3 +66,10 @@ class TestPartnerDates(PortfolioCommon):
         self.leapling.invalidate_recordset(["age"])
         with freeze_time("2025-02-28"):
             self.assertEqual(self.leapling.age, 37)
+
+    def test_age_search_beyond_any_lifetime(self):
+        dated = self.leapling | self.new_year | self.march
+        self.assertEqual(self._search([("age", "<=", 1_000_000)]), dated)
+        self.assertFalse(self._search([("age", ">", 1_000_000)]))
+        self.assertEqual(self._search([("age", ">", -1)]), dated)
+        self.assertFalse(self._search([("age", "=", -1)]))

@@ -148,7 +148,7 @@ REGISTER_OUTCOME = {
 AGENT_WRITES = {
     "customer.income.record": {"partner_id", "date", "amount", "currency_id", "note"},
     "customer.life.event": {"partner_id", "date", "event_type", "note"},
-    "customer.offer": {"template_id", "date_start", "date_end", "interest_rate"},
+    "customer.offer": {"date_start", "date_end", "interest_rate"},
     "customer.portfolio": {
         "name", "active", "color", "hotline_phone", "description",
         "target_share_min", "target_share_max", "partner_ids",
@@ -219,7 +219,6 @@ METHODS = {
     ("customer.holding", "action_renew"): AGENT,
     ("customer.holding", "action_end"): AGENT,
     ("customer.holding", "action_reactivate"): AGENT,
-    ("customer.holding", "get_renewal_due_domain"): WINDOW,
     ("customer.cross.sell.report", "init"): ORM,
 }
 LOG_FIELDS = ("id", "create_uid", "create_date", "write_uid", "write_date")
