@@ -8,10 +8,26 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL, format_date
 
+from ..tools.access import (
+    check_manager_fields,
+    check_onchange_targets,
+    check_target_access,
+    check_targets_access,
+)
+
 _logger = logging.getLogger(__name__)
 
 HOLDING_STATES = [("active", "Active"), ("ended", "Ended")]
 RENEWAL_BATCH_SIZE = 1000
+# set by the system (from the client, an accepted offer, the renewal job)
+SYSTEM_FIELDS = {
+    "offer_id",
+    "renewal_reminded_end",
+    "portfolio_id",
+    "agent_id",
+    "segment_id",
+    "company_id",
+}
 
 
 class CustomerHolding(models.Model):
@@ -200,6 +216,23 @@ class CustomerHolding(models.Model):
                     )
                 )
 
+    def onchange(self, values, field_names, fields_spec):
+        check_onchange_targets(self, values, ["partner_id"])
+        return super().onchange(values, field_names, fields_spec)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # the rules check the holding, not the client it is put on
+        check_targets_access(self, vals_list, "partner_id")
+        for vals in vals_list:
+            check_manager_fields(self, vals, SYSTEM_FIELDS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_target_access(self, vals, "partner_id")
+        check_manager_fields(self, vals, SYSTEM_FIELDS)
+        return super().write(vals)
+
     # ------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------
@@ -253,7 +286,8 @@ class CustomerHolding(models.Model):
         """Create the holdings that accepting these offers gives: active from
         today, for the line's term, linked to the offer."""
         today = fields.Date.context_today(self)
-        return self.create(
+        # the offer's answer was checked by its action: the link is the system's
+        return self.sudo().create(
             [
                 {
                     "partner_id": offer.partner_id.id,
@@ -286,7 +320,8 @@ class CustomerHolding(models.Model):
             SELECT h.id
               FROM customer_holding h
               JOIN customer_product_line line ON line.id = h.product_line_id
-             WHERE h.state = 'active'
+              JOIN res_partner client ON client.id = h.partner_id
+             WHERE h.state = 'active' AND client.active
                AND h.renewal_reminded_end IS DISTINCT FROM h.date_end
                AND h.date_end >= %(today)s
                AND h.date_end - line.renewal_notice_days <= %(today)s
@@ -393,9 +428,11 @@ class CustomerHolding(models.Model):
         self.env.flush_all()
         self.env.execute_query(
             SQL(
-                "UPDATE customer_holding SET renewal_reminded_end = date_end"
-                " WHERE id = ANY(%s)",
+                "UPDATE customer_holding SET renewal_reminded_end = date_end,"
+                " write_uid = %s, write_date = %s WHERE id = ANY(%s)",
+                self.env.uid,
+                self.env.cr.now(),
                 self.ids,
             )
         )
-        self.invalidate_recordset(["renewal_reminded_end"])
+        self.invalidate_recordset(["renewal_reminded_end", "write_uid", "write_date"])

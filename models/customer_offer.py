@@ -245,8 +245,8 @@ class CustomerOffer(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        # the client and template of an offer are fixed once made; its state
-        # moves by the actions
+        # an agent cannot move an offer to another client or template (a
+        # manager's correction keeps its occasion); its state moves by the actions
         check_manager_fields(self, vals, SYSTEM_FIELDS | {"partner_id", "template_id"})
         check_target_access(self, vals, "partner_id")
         res = super().write(vals)

@@ -284,7 +284,7 @@ class CustomerPortfolioToday(models.AbstractModel):
         ]
         return self._today_section(
             "offers",
-            self.env._("Offers expiring within 3 days"),
+            self.env._("Offers expiring within %(days)s days", days=OFFER_EXPIRY_DAYS),
             "fa-hourglass-half",
             40,
             lines,

@@ -26,8 +26,10 @@ class ResPartner(models.Model):
     The register lives beside this file, one concern each: dates
     (``res_partner_dates``), household and life-cycle stage
     (``res_partner_household``), income (``res_partner_income``), location risk
-    (``res_partner_location_risk``), segment (``res_partner_segment``) and
-    offers (``res_partner_offer``).
+    (``res_partner_location_risk``), segment (``res_partner_segment``), offers
+    (``res_partner_offer``), consent (``res_partner_consent``), data-subject
+    requests (``res_partner_data_request``) and holdings
+    (``res_partner_holding``).
     """
 
     _inherit = "res.partner"

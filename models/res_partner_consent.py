@@ -19,6 +19,7 @@ class ResPartner(models.Model):
         ],
         string="Consent to Offers",
         default="unknown",
+        copy=False,
         required=True,
         tracking=True,
         groups=PORTFOLIO_GROUP,
@@ -26,6 +27,7 @@ class ResPartner(models.Model):
         "no offer email any more (the agent calls instead).",
     )
     offer_consent_date = fields.Datetime(
+        copy=False,
         string="Consent Date",
         tracking=True,
         groups=PORTFOLIO_GROUP,
@@ -33,6 +35,7 @@ class ResPartner(models.Model):
         "consent changes without a date.",
     )
     offer_consent_source = fields.Char(
+        copy=False,
         string="Consent Source",
         tracking=True,
         groups=PORTFOLIO_GROUP,
@@ -78,9 +81,19 @@ class ResPartner(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if "offer_consent" in vals and not vals.get("offer_consent_date"):
-            vals = {**vals, "offer_consent_date": fields.Datetime.now()}
-        return super().write(vals)
+        if "offer_consent" not in vals or vals.get("offer_consent_date"):
+            return super().write(vals)
+        # the date of a consent that changes is now; an unchanged one keeps its
+        # date (an import or a merge writing it back)
+        changed = self.sudo().filtered(
+            lambda partner: partner.offer_consent != vals["offer_consent"]
+        )
+        result = super().write(vals)
+        if changed:
+            super(ResPartner, self.browse(changed.ids)).write(
+                {"offer_consent_date": fields.Datetime.now()}
+            )
+        return result
 
     @api.model
     def _is_offer_consent_required(self):

@@ -1,10 +1,20 @@
 import json
 
 from odoo import fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import json_default
 
-MANAGER_GROUP = "customer_portfolio.group_portfolio_manager"
+from ..tools.access import MANAGER_GROUP
+from .res_partner import HISTORY_FIELDS
+
+# module fields that are not the client's data: the link to unsubscribe and
+# mail's activity fields (the module restricts them, they belong to every app)
+EXPORT_EXCLUDED = {
+    "offer_unsubscribe_url",
+    "activity_type_id",
+    "activity_summary",
+    "activity_type_icon",
+}
 # the contact's own fields exported besides the register's
 CONTACT_FIELDS = [
     "name",
@@ -44,6 +54,10 @@ ERASED_FIELDS = [
     "partner_latitude",
     "partner_longitude",
     "offer_consent_source",
+    # the household entered by hand (what the life events implied goes with them)
+    "marital_status_manual",
+    "children_count_manual",
+    "is_retired_manual",
 ]
 CONSENT_FIELDS = [
     "offer_consent",
@@ -69,6 +83,7 @@ class ResPartner(models.Model):
             )
         self.check_access("write" if erase else "read")
         if is_manager:
+            self._check_clients()
             return
         others = self.sudo().filtered(
             lambda p: p.portfolio_id.agent_id != self.env.user
@@ -79,6 +94,29 @@ class ResPartner(models.Model):
                     "Only a portfolio manager or the client's own agent may "
                     "export the data of %(client)s.",
                     client=others[0].display_name,
+                )
+            )
+
+    def _check_clients(self):
+        """Data-subject requests are about clients, past or present: a contact
+        that never was one (a supplier, a colleague) is not the module's."""
+        others = self.sudo().filtered(lambda partner: not partner.portfolio_id)
+        for model, fname in HISTORY_FIELDS:
+            if not others:
+                return
+            held = (
+                self.env[model]
+                .sudo()
+                .with_context(active_test=False)
+                ._read_group([(fname, "in", others.ids)], [fname])
+            )
+            others -= self.browse().union(*(partner for (partner,) in held)).sudo()
+        if others:
+            raise UserError(
+                self.env._(
+                    "%(contact)s is not a client and has no client history: the "
+                    "portfolio register holds nothing on them.",
+                    contact=others[0].display_name,
                 )
             )
 
@@ -123,7 +161,7 @@ class ResPartner(models.Model):
             or (
                 field._module == "customer_portfolio"
                 and field.type not in ("one2many", "many2many", "binary")
-                and fname != "offer_unsubscribe_url"
+                and fname not in EXPORT_EXCLUDED
             )
         ]
         data = {
@@ -266,21 +304,11 @@ class ResPartner(models.Model):
                 if fname in offers._fields
             }
         )
-        if "customer.holding" in self.env:
-            holdings = self.env["customer.holding"].search(
-                [("partner_id", "in", self.ids)]
-            )
-            holdings.write(
-                {
-                    fname: False
-                    for fname in ("name", "note")
-                    if fname in holdings._fields
-                    and not holdings._fields[fname].required
-                }
-            )
-            self.env["mail.message"].search(
-                [("model", "=", "customer.holding"), ("res_id", "in", holdings.ids)]
-            ).unlink()
+        holdings = self.env["customer.holding"].search([("partner_id", "in", self.ids)])
+        holdings.with_context(tracking_disable=True).name = False
+        self.env["mail.message"].search(
+            [("model", "=", "customer.holding"), ("res_id", "in", holdings.ids)]
+        ).unlink()
         self.env["customer.portfolio.agent.history"].search(
             [("partner_id", "in", self.ids)]
         ).note = False
@@ -298,4 +326,21 @@ class ResPartner(models.Model):
             ]
         ).unlink()
         partners.message_follower_ids.unlink()
-        partners.activity_ids.unlink()
+        # activities (a renewal's names the contract) and the files posted on
+        # the client, their offers and holdings
+        (partners.activity_ids | offers.activity_ids | holdings.activity_ids).unlink()
+        self.env["ir.attachment"].search(
+            [
+                "|",
+                "|",
+                "&",
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", self.ids),
+                "&",
+                ("res_model", "=", "customer.offer"),
+                ("res_id", "in", offers.ids),
+                "&",
+                ("res_model", "=", "customer.holding"),
+                ("res_id", "in", holdings.ids),
+            ]
+        ).unlink()

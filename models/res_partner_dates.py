@@ -10,6 +10,7 @@ from ..tools.yearly_dates import month_day_domain, next_occurrence
 from .res_partner import PORTFOLIO_GROUP
 
 MAX_AGE = 150
+DAYS_IN_YEAR = 366
 
 
 class ResPartner(models.Model):
@@ -122,8 +123,11 @@ class ResPartner(models.Model):
         self._check_field_access(self._fields["days_to_birthday"], "read")
         if operator not in ("=", "<", "<=") or not isinstance(value, int) or value < 0:
             return NotImplemented
+        if operator == "=" and value > DAYS_IN_YEAR:
+            return Domain.FALSE
         today = fields.Date.context_today(self)
-        last = value - 1 if operator == "<" else value
+        # a birthday comes within a year: beyond, every birthday matches
+        last = min(value - 1 if operator == "<" else value, DAYS_IN_YEAR)
         first = last if operator == "=" else 0
         if last < first:
             return Domain.FALSE

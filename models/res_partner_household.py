@@ -291,7 +291,8 @@ class ResPartner(models.Model):
         The household follows the events by itself (computed fields). Here the
         agent is asked to update the address after a relocation, and told when
         a stage set by hand no longer matches the derived one. Modules reacting
-        to life events (e.g. offers) extend this method and call super().
+        to life events extend this method and call super() (the module's own
+        offers are made by ``customer.life.event.create`` right after it).
 
         The stage note goes to the agent alone (a user notification): the
         chatter of a contact is open to every internal user, the stage is not.

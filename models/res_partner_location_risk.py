@@ -51,10 +51,16 @@ class ResPartner(models.Model):
     )
     # the normalised city and ZIP the areas match on, for clients only
     location_city_key = fields.Char(
-        compute="_compute_location_keys", store=True, index="btree_not_null"
+        compute="_compute_location_keys",
+        store=True,
+        index="btree_not_null",
+        groups=PORTFOLIO_GROUP,
     )
     location_zip_key = fields.Char(
-        compute="_compute_location_keys", store=True, index="btree_not_null"
+        compute="_compute_location_keys",
+        store=True,
+        index="btree_not_null",
+        groups=PORTFOLIO_GROUP,
     )
 
     _location_risk_state_idx = models.Index(

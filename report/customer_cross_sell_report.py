@@ -12,6 +12,14 @@ class CustomerCrossSellReport(models.Model):
     _name = "customer.cross.sell.report"
     _description = "Package Coverage Analysis"
     _auto = False
+    # what the view reads: flushed before it is searched
+    _depends = {
+        "customer.holding": ["partner_id", "product_line_id", "state"],
+        "res.partner": ["portfolio_id", "segment_id", "active"],
+        "customer.segment": ["product_line_ids"],
+        "customer.product.line": ["category", "active"],
+        "customer.portfolio": ["agent_id", "company_id", "active"],
+    }  # fmt: skip
     _rec_name = "partner_id"
     _order = "agent_id, partner_id, product_line_id"
 

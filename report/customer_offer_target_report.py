@@ -13,6 +13,15 @@ class CustomerOfferTargetReport(models.Model):
     _name = "customer.offer.target.report"
     _description = "Offers by Client Target Status"
     _auto = False
+    # what the view reads: flushed before it is searched
+    _depends = {
+        "customer.offer": [
+            "template_id", "partner_id", "portfolio_id", "agent_id", "company_id",
+            "state", "date_start",
+        ],
+        "res.partner": ["portfolio_id", "segment_id", "is_target_client"],
+        "customer.portfolio": ["agent_id", "company_id"],
+    }  # fmt: skip
     _rec_name = "offer_id"
     _order = "date_start desc, offer_id desc"
 

@@ -11,6 +11,13 @@ class CustomerPortfolioReport(models.Model):
     _name = "customer.portfolio.report"
     _description = "Portfolio Client Analysis"
     _auto = False
+    # what the view reads: flushed before it is searched
+    _depends = {
+        "res.partner": [
+            "portfolio_id", "segment_id", "client_tier", "is_target_client", "active",
+        ],
+        "customer.portfolio": ["agent_id", "company_id", "active"],
+    }  # fmt: skip
     _rec_name = "partner_id"
     _order = "portfolio_id, partner_id"
 

@@ -51,6 +51,11 @@ class TestConsent(OfferCommon):
             (self.client_b.offer_consent, self.client_b.offer_channel),
             ("unknown", "email"),
         )
+        # writing the same consent back (an import, a merge) keeps its date;
+        # a copy of the client has given no consent
+        self.client_a.write({"offer_consent": "granted"})
+        self.assertEqual(self.client_a.offer_consent_date, datetime(2026, 3, 1, 10))
+        self.assertEqual(self.client_a.copy().offer_consent, "unknown")
 
     def test_consent_setting_off_by_default(self):
         self.assertFalse(
@@ -358,6 +363,23 @@ class TestDataRequests(PortfolioCommon):
             log.with_user(self.manager).write({"partner_ref": 1})
         with self.assertRaises(AccessError):
             log.with_user(self.agent_a).read(["partner_ref"])
+
+    def test_erasure_takes_files_and_hand_entered_household(self):
+        client = self.client_a
+        client.write({"children_count": 2, "marital_status": "widowed"})
+        attachment = self.env["ir.attachment"].create(
+            {"name": "id-card.pdf", "res_model": "res.partner", "res_id": client.id}
+        )
+        client.with_user(self.manager).action_erase_personal_data()
+        self.assertFalse(attachment.exists())
+        self.assertEqual((client.children_count, client.marital_status), (0, False))
+
+    def test_requests_are_about_clients_only(self):
+        supplier = self.env["res.partner"].create({"name": "A supplier"})
+        for action in ("action_export_register", "action_erase_personal_data"):
+            with self.assertRaisesMessage(UserError, "is not a client"):
+                getattr(supplier.with_user(self.manager), action)()
+        self.assertEqual(supplier.name, "A supplier")
 
     def test_agent_cannot_erase(self):
         with self.assertRaises(AccessError):

@@ -207,6 +207,16 @@ class TestHoldingAccess(HoldingCommon):
             )
         with self.assertRaises(AccessError):
             self.holding_a.with_user(self.agent_a).unlink()
+        # the values written are checked too: no holding moved into another
+        # agent's book, no reminder switched off, no offer linked by hand
+        for vals in (
+            {"partner_id": self.client_b.id},
+            {"renewal_reminded_end": "2026-06-01"},
+            {"offer_id": False if self.holding_a.offer_id else 1},
+        ):
+            with self.assertRaises(AccessError):
+                self.holding_a.with_user(self.agent_a).write(vals)
+        self.assertEqual(self.holding_a.partner_id, self.client_a)
         self.holding_a.with_user(self.agent_a).action_renew()
         self.assertEqual(self.holding_a.date_end, date(2027, 6, 1))
 

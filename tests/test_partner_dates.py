@@ -73,3 +73,8 @@ class TestPartnerDates(PortfolioCommon):
         self.assertFalse(self._search([("age", ">", 1_000_000)]))
         self.assertEqual(self._search([("age", ">", -1)]), dated)
         self.assertFalse(self._search([("age", "=", -1)]))
+
+    def test_birthday_search_beyond_a_year(self):
+        dated = self.leapling | self.new_year | self.march
+        self.assertEqual(self._search([("days_to_birthday", "<=", 10**7)]), dated)
+        self.assertFalse(self._search([("days_to_birthday", "=", 10**7)]))

@@ -100,7 +100,6 @@ CRUD = {
 # The fields this module adds to res.partner
 REGISTER = "register"  # portfolio users: their own book, managers their companies
 ACTIVITY = "activity"  # mail's activity fields, private for register activities
-MATCH_KEY = "match key"  # normalised city/ZIP of clients, derived from the address
 PARTNER_FIELDS = {
     **dict.fromkeys(
         [
@@ -125,8 +124,9 @@ PARTNER_FIELDS = {
         ["activity_ids", "activity_type_id", "activity_summary", "activity_type_icon"],
         ACTIVITY,
     ),
-    "location_city_key": MATCH_KEY,
-    "location_zip_key": MATCH_KEY,
+    # the normalised city and ZIP of clients: who is a client, so the register's
+    "location_city_key": REGISTER,
+    "location_zip_key": REGISTER,
 }  # fmt: skip
 
 # role -> what a register field of agent A's client gives: "ok" (the value),
@@ -149,6 +149,10 @@ AGENT_WRITES = {
     "customer.income.record": {"partner_id", "date", "amount", "currency_id", "note"},
     "customer.life.event": {"partner_id", "date", "event_type", "note"},
     "customer.offer": {"date_start", "date_end", "interest_rate"},
+    "customer.holding": {
+        "partner_id", "product_line_id", "name", "date_start", "date_end",
+        "amount", "currency_id", "state",
+    },
     "customer.portfolio": {
         "name", "active", "color", "hotline_phone", "description",
         "target_share_min", "target_share_max", "partner_ids",
@@ -216,6 +220,9 @@ METHODS = {
     ("res.partner", "action_view_holdings"): WINDOW,
     ("res.partner", "action_export_register"): AGENT,
     ("res.partner", "action_erase_personal_data"): MANAGER,
+    ("customer.holding", "onchange"): ORM,
+    ("customer.holding", "create"): ORM,
+    ("customer.holding", "write"): ORM,
     ("customer.holding", "action_renew"): AGENT,
     ("customer.holding", "action_end"): AGENT,
     ("customer.holding", "action_reactivate"): AGENT,

@@ -75,7 +75,14 @@ class TestTransfer(PortfolioCommon):
         self.assertIn("Book A", note.body)
         self.assertIn(agent.name, note.body)
         self.assertIn("Client A", note.body)
-        self.assertTrue(self._transfer_note(self.portfolio_a))
+        if portfolio != self.portfolio_a:
+            # the book the client left learns they left, not where they went
+            left = self.portfolio_a.message_ids.filtered(
+                lambda m: "left this portfolio" in str(m.body)
+            )
+            self.assertIn("Client A", left.body)
+            self.assertNotIn(portfolio.name, left.body)
+            self.assertNotIn(agent.name, left.body)
         self.assertFalse(
             self.client_a.message_ids.filtered(lambda m: "Book A" in str(m.body))
         )

@@ -93,7 +93,8 @@ def check_onchange_targets(records, values, fnames):
     if records.env.su:
         return
     for fname in fnames:
-        value = values.get(fname)
+        # a first onchange takes the defaults from the context too
+        value = values.get(fname) or records.env.context.get(f"default_{fname}")
         if isinstance(value, dict):
             value = value.get("id")
         if isinstance(value, int) and value:

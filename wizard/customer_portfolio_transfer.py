@@ -199,18 +199,27 @@ class CustomerPortfolioTransfer(models.TransientModel):
         lines = defaultdict(list)
         for partner in partners:
             portfolio, agent = previous[partner]
-            line = self.env._(
-                "%(client)s moved from portfolio %(old)s (agent %(old_agent)s) to "
-                "portfolio %(new)s (agent %(new_agent)s) by %(user)s.",
-                client=partner.display_name,
-                old=portfolio.name,
-                old_agent=agent.name,
-                new=partner.portfolio_id.name,
-                new_agent=partner.portfolio_id.agent_id.name,
-                user=self.env.user.name,
+            lines[partner.portfolio_id].append(
+                self.env._(
+                    "%(client)s moved from portfolio %(old)s (agent %(old_agent)s) "
+                    "to portfolio %(new)s (agent %(new_agent)s) by %(user)s.",
+                    client=partner.display_name,
+                    old=portfolio.name,
+                    old_agent=agent.name,
+                    new=partner.portfolio_id.name,
+                    new_agent=partner.portfolio_id.agent_id.name,
+                    user=self.env.user.name,
+                )
             )
-            for book in portfolio | partner.portfolio_id:
-                lines[book].append(line)
+            # the book the client left is told they left, not where they went
+            if portfolio != partner.portfolio_id:
+                lines[portfolio].append(
+                    self.env._(
+                        "%(client)s left this portfolio by %(user)s's transfer.",
+                        client=partner.display_name,
+                        user=self.env.user.name,
+                    )
+                )
         reason = self.note and self.env._("Reason: %(note)s", note=self.note)
         bodies = {
             book.id: Markup("<p>%s</p>")

@@ -69,7 +69,9 @@ def migrate(cr, version):
                SET body_html = (
                        SELECT jsonb_object_agg(
                                   lang, regexp_replace(body, '</div>\\s*$', %(footer)s))
-                         FROM jsonb_each_text(template.body_html) AS b(lang, body))
+                         FROM jsonb_each_text(template.body_html) AS b(lang, body)),
+                   write_uid = %(uid)s,
+                   write_date = %(now)s
               FROM ir_model_data data
              WHERE data.model = 'mail.template' AND data.res_id = template.id
                AND data.module = 'customer_portfolio' AND data.name IN %(names)s
@@ -77,9 +79,11 @@ def migrate(cr, version):
             """,
             footer=UNSUBSCRIBE_FOOTER + "</div>",
             names=OFFER_MAIL_TEMPLATES,
+            uid=env.uid,
+            now=env.cr.now(),
         )
     )
-    env["mail.template"].invalidate_model(["body_html"])
+    env["mail.template"].invalidate_model(["body_html", "write_uid", "write_date"])
     review = env.ref(
         "customer_portfolio.mail_activity_type_income_review", raise_if_not_found=False
     )
