@@ -271,7 +271,7 @@ BUILD_SQL = [
             client_tier, marital_status, children_count, children_count_manual,
             is_retired, is_retired_manual, lifecycle_stage, lifecycle_stage_manual,
             portfolio_opt_out, marital_status_manual_seq,
-            segment_id, is_target_client,
+            segment_id, is_target_client, offer_consent, offer_channel,
             create_uid, create_date, write_uid, write_date)
         SELECT c.id, 'Client ' || c.g, 'Client ' || c.g, c.id, 'contact', TRUE, FALSE,
                TRUE, FALSE, CASE WHEN c.g %% 10 < 3 THEN 'fr_FR' ELSE 'en_US' END,
@@ -293,6 +293,8 @@ BUILD_SQL = [
                c.g %% 3, c.g %% 3, FALSE, FALSE, attr.stage, FALSE, c.g %% 50 = 7, 0,
                -- the segment as the daily job left it
                seg.id, COALESCE(seg.id = ANY(%(target_segments)s), FALSE),
+               -- the consent and channel a new client has
+               'unknown', 'email',
                %(uid)s, now(), %(uid)s, now()
           FROM bench_clients c
           JOIN LATERAL (
