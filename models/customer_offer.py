@@ -768,8 +768,8 @@ class CustomerOffer(models.Model):
         if not self:
             return
         self.env["ir.cron"]._commit_progress()
-        self.env.cr.execute(
-            "LOCK TABLE customer_offer_batch IN SHARE ROW EXCLUSIVE MODE"
+        self.env.execute_query(
+            SQL("LOCK TABLE customer_offer_batch IN SHARE ROW EXCLUSIVE MODE")
         )
         self._schedule_digest()
         self.env["ir.cron"]._commit_progress()

@@ -53,23 +53,24 @@ class CustomerOfferBatch(models.Model):
         :return: the number of clients planned
         """
         self.env["ir.cron"]._commit_progress()
-        self.env.cr.execute(
-            "LOCK TABLE customer_offer_batch IN SHARE ROW EXCLUSIVE MODE"
+        self.env.execute_query(
+            SQL("LOCK TABLE customer_offer_batch IN SHARE ROW EXCLUSIVE MODE")
         )
         now = fields.Datetime.now()
-        self.env.cr.execute(
-            "DELETE FROM customer_offer_batch WHERE planned_at < %s",
-            [now - STALE_AFTER],
+        self.env.execute_query(
+            SQL(
+                "DELETE FROM customer_offer_batch WHERE planned_at < %s",
+                now - STALE_AFTER,
+            )
         )
-        self.env.cr.execute("SELECT 1 FROM customer_offer_batch LIMIT 1")
-        if self.env.cr.rowcount:
+        if self.env.execute_query(SQL("SELECT 1 FROM customer_offer_batch LIMIT 1")):
             self.env["ir.cron"]._commit_progress()
             return 0
         Partner = self.env["res.partner"]
         planned = 0
         for job in self.env["customer.offer"]._get_offer_jobs(on_date):
             clients = Partner._search(job["domain"])
-            self.env.cr.execute(
+            rows = self.env.execute_query(
                 SQL(
                     """
                     INSERT INTO customer_offer_batch (
@@ -92,20 +93,22 @@ class CustomerOfferBatch(models.Model):
                     clients=clients.subselect(),
                 )
             )
-            planned += sum(row[0] for row in self.env.cr.fetchall())
+            planned += sum(count for (count,) in rows)
         self.env["ir.cron"]._commit_progress()
         return planned
 
     @api.model
     def _claim(self):
         """Lock and return one batch no other worker holds (empty if none)."""
-        self.env.cr.execute(
-            """
-            SELECT id FROM customer_offer_batch
-             ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED
-            """
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT id FROM customer_offer_batch
+                 ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED
+                """
+            )
         )
-        return self.browse([row[0] for row in self.env.cr.fetchall()])
+        return self.browse([batch_id for (batch_id,) in rows])
 
     def _process(self):
         """Make the offers of this claimed batch and delete it.
@@ -124,16 +127,18 @@ class CustomerOfferBatch(models.Model):
         offers = self.env["customer.offer"]._generate_batch(
             self.template_id, occasion, partners, digest=False
         )
-        self.env.cr.execute("DELETE FROM customer_offer_batch WHERE id = %s", [self.id])
+        self.env.execute_query(
+            SQL("DELETE FROM customer_offer_batch WHERE id = %s", self.id)
+        )
         return offers
 
     @api.model
     def _pending_clients(self):
         """How many clients the planned batches hold."""
-        self.env.cr.execute(
-            "SELECT sum(jsonb_array_length(partner_ids)) FROM customer_offer_batch"
+        [(total,)] = self.env.execute_query(
+            SQL("SELECT sum(jsonb_array_length(partner_ids)) FROM customer_offer_batch")
         )
-        return self.env.cr.fetchone()[0] or 0
+        return total or 0
 
     @api.model
     def _run(self, on_date=None, plan=True):
@@ -180,8 +185,8 @@ class CustomerOfferBatch(models.Model):
                         "left to the next run",
                         batch.id,
                     )
-                    self.env.cr.execute(
-                        "DELETE FROM customer_offer_batch WHERE id = %s", [batch.id]
+                    self.env.execute_query(
+                        SQL("DELETE FROM customer_offer_batch WHERE id = %s", batch.id)
                     )
                     self.env["ir.cron"]._commit_progress()
                 collided.add(batch.id)
