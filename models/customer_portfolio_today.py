@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError
 from odoo.fields import Domain
 from odoo.tools import format_date
 
+from ..tools.access import AGENT_GROUP, MANAGER_GROUP
 from ..tools.yearly_dates import month_day_domain, next_occurrence
 from .customer_offer import OPEN_STATES
 
@@ -16,8 +17,6 @@ NEW_RISK_DAYS = 7
 # lines shown per section; the count says how many there are in all
 LINE_LIMIT = 50
 SECTION_PREFIX = "_today_section_"
-AGENT_GROUP = "customer_portfolio.group_portfolio_agent"
-MANAGER_GROUP = "customer_portfolio.group_portfolio_manager"
 
 
 class CustomerPortfolioToday(models.AbstractModel):

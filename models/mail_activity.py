@@ -31,12 +31,20 @@ class MailActivity(models.Model):
             return None
         hidden = Domain("res_model", "=", "customer.location.risk")
         if not env.user.has_group(AGENT_GROUP):
-            type_ids = [
-                env["ir.model.data"]._xmlid_to_res_id(xmlid, raise_if_not_found=False)
-                for xmlid in REGISTER_ACTIVITY_TYPES
-            ]
-            hidden |= Domain("activity_type_id", "in", [tid for tid in type_ids if tid])
+            hidden |= Domain(
+                "activity_type_id", "in", self._register_activity_type_ids()
+            )
         return hidden & Domain("user_id", "!=", env.uid)
+
+    @api.model
+    def _register_activity_type_ids(self):
+        """The ids of the register's activity types (income review, address
+        update), for the portfolio groups only."""
+        type_ids = [
+            self.env["ir.model.data"]._xmlid_to_res_id(xmlid, raise_if_not_found=False)
+            for xmlid in REGISTER_ACTIVITY_TYPES
+        ]
+        return [type_id for type_id in type_ids if type_id]
 
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None, **kwargs):

@@ -2,7 +2,6 @@ from odoo import api, models
 from odoo.fields import Domain
 
 from ..tools.access import AGENT_GROUP, MANAGER_GROUP, hide_from_read
-from .mail_activity import REGISTER_ACTIVITY_TYPES
 
 
 class MailMessage(models.Model):
@@ -27,12 +26,10 @@ class MailMessage(models.Model):
             "mail_activity_type_id", "!=", False
         )
         if not env.user.has_group(AGENT_GROUP):
-            type_ids = [
-                env["ir.model.data"]._xmlid_to_res_id(xmlid, raise_if_not_found=False)
-                for xmlid in REGISTER_ACTIVITY_TYPES
-            ]
             hidden |= Domain(
-                "mail_activity_type_id", "in", [tid for tid in type_ids if tid]
+                "mail_activity_type_id",
+                "in",
+                env["mail.activity"]._register_activity_type_ids(),
             )
         return hidden & Domain("author_id", "!=", env.user.partner_id.id)
 

@@ -95,18 +95,25 @@ class ResPartner(models.Model):
         their coupons, income records, life events, transfers, holdings): deleting it
         would cascade them away. Erasing personal data is a deliberate,
         separate action."""
+        for model, partners in self._client_history():
+            raise UserError(
+                self.env._(
+                    "%(client)s cannot be deleted: the client has %(history)s, "
+                    "which must be kept. Archive the contact instead.",
+                    client=partners[0].display_name,
+                    history=self.env["ir.model"]._get(model).name,
+                )
+            )
+
+    def _client_history(self):
+        """Yield ``(model, partners)``: for each kind of a client's history, the
+        partners of ``self`` that have some (one grouped query a kind, read as
+        superuser: the history counts whoever may read it)."""
         for model, fname in HISTORY_FIELDS:
             Model = self.env[model].sudo().with_context(active_test=False)
-            found = Model._read_group([(fname, "in", self.ids)], [fname], limit=1)
-            if found:
-                raise UserError(
-                    self.env._(
-                        "%(client)s cannot be deleted: the client has %(history)s, "
-                        "which must be kept. Archive the contact instead.",
-                        client=found[0][0].display_name,
-                        history=self.env["ir.model"]._get(model).name,
-                    )
-                )
+            groups = Model._read_group([(fname, "in", self.ids)], [fname])
+            if groups:
+                yield model, self.browse(partner.id for (partner,) in groups)
 
     def _check_portfolio_values(self, vals):
         """A contact joins only a portfolio the user may change (their own,

@@ -1,7 +1,8 @@
 from odoo import api, fields, models, tools
 from odoo.tools.urls import urljoin
 
-PORTFOLIO_GROUP = "customer_portfolio.group_portfolio_agent"
+from .res_partner import PORTFOLIO_GROUP
+
 CONSENT_REQUIRED_PARAM = "customer_portfolio.offer_consent_required"
 UNSUBSCRIBE_SCOPE = "customer_portfolio-offer-unsubscribe"
 

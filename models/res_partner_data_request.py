@@ -5,7 +5,6 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import json_default
 
 from ..tools.access import MANAGER_GROUP
-from .res_partner import HISTORY_FIELDS
 
 # module fields that are not the client's data: the link to unsubscribe and
 # mail's activity fields (the module restricts them, they belong to every app)
@@ -101,16 +100,8 @@ class ResPartner(models.Model):
         """Data-subject requests are about clients, past or present: a contact
         that never was one (a supplier, a colleague) is not the module's."""
         others = self.sudo().filtered(lambda partner: not partner.portfolio_id)
-        for model, fname in HISTORY_FIELDS:
-            if not others:
-                return
-            held = (
-                self.env[model]
-                .sudo()
-                .with_context(active_test=False)
-                ._read_group([(fname, "in", others.ids)], [fname])
-            )
-            others -= self.browse().union(*(partner for (partner,) in held)).sudo()
+        for _model, partners in others._client_history():
+            others -= partners
         if others:
             raise UserError(
                 self.env._(

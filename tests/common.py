@@ -6,6 +6,8 @@ from odoo.tests import HttpCase, new_test_user
 from odoo.addons.base.tests.common import BaseCommon
 from odoo.addons.mail.tests.common import MockEmail
 
+from ..models.res_partner import HISTORY_FIELDS
+
 AGENT_GROUPS = "base.group_user,customer_portfolio.group_portfolio_agent"
 MANAGER_GROUPS = "base.group_user,customer_portfolio.group_portfolio_manager"
 # the languages the module ships, and English
@@ -82,22 +84,12 @@ class SegmentCommon(PortfolioCommon):
         )
 
 
-# a client's history, which refuses the client's deletion
-HISTORY_MODELS = (
-    "customer.offer",
-    "customer.income.record",
-    "customer.life.event",
-    "customer.holding",
-    "customer.portfolio.agent.history",
-)
-
-
 def delete_clients(env, partner_ids):
     """Delete committed test clients with their history (a deliberate cleanup:
     the module itself refuses to delete a client that has one)."""
-    for model in HISTORY_MODELS:
+    for model, fname in HISTORY_FIELDS:
         env[model].with_context(active_test=False).search(
-            [("partner_id", "in", partner_ids)]
+            [(fname, "in", partner_ids)]
         ).unlink()
     env["res.partner"].browse(partner_ids).unlink()
 
