@@ -51,6 +51,7 @@ STEPS = [
     "renewals",
     "gaps",
     "campaign",
+    "access_cost",
 ]
 RENEWAL_HORIZON = 365  # holdings end evenly over the year after the bench day
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -98,12 +99,73 @@ def bench_day(env):
     )
 
 
+def ordinary_day(env, day):
+    """``day``, or the first day after it that no campaign falls on (the first
+    of a high-spending month, Christmas's offer day, 28 and 29 February)."""
+    months = set(
+        env.ref("customer_portfolio.offer_template_high_spend").month_ids.mapped(
+            "number"
+        )
+    )
+    while (day.day == 1 and day.month in months) or (day.month, day.day) in (
+        (2, 28),
+        (2, 29),
+        (12, 11),
+    ):
+        day += timedelta(days=1)
+    return day
+
+
+def seed_offer_history(env, day):
+    """Insert, as sent, the offers the engine made on the days before ``day``
+    (the jobs of the day before, look-back windows included), so that the
+    bench day is an ordinary day of a running database, not a first run that
+    catches a month up. In SQL, without emails: this is history.
+
+    :return: the number of offers inserted
+    """
+    from odoo.tools import SQL
+
+    Offer = env["customer.offer"]
+    Partner = env["res.partner"]
+    inserted = 0
+    for job in Offer._get_offer_jobs(day - timedelta(days=1)):
+        template = job["template"]
+        query = SQL(
+            """
+            INSERT INTO customer_offer (
+                partner_id, template_id, occasion_key, offer_category,
+                portfolio_id, agent_id, segment_id, company_id, state,
+                date_start, date_end, interest_rate, coupon_code,
+                acceptance_rate, create_uid, create_date, write_uid, write_date)
+            SELECT p.id, %(template)s, %(key)s, %(category)s,
+                   p.portfolio_id, pf.agent_id, p.segment_id, pf.company_id, 'sent',
+                   %(start)s, %(end)s, %(rate)s,
+                   CASE WHEN %(coupon)s THEN 'BENCH-' || p.id || '-' || %(key)s END,
+                   0, %(uid)s, now(), %(uid)s, now()
+              FROM res_partner p JOIN customer_portfolio pf ON pf.id = p.portfolio_id
+             WHERE p.id IN %(clients)s
+            ON CONFLICT DO NOTHING
+            """,
+            template=template.id,
+            key=job["key"],
+            category=template.offer_category,
+            start=job["date_start"],
+            end=job["date_end"],
+            rate=template.interest_rate,
+            coupon=template.offer_category == "coupon",
+            uid=env.uid,
+            clients=Partner._search(job["domain"]).subselect(),
+        )
+        env.cr.execute(query)
+        inserted += env.cr.rowcount
+    return inserted
+
+
 def run_build(config, db, size):
     """Fill an installed database with ``size`` generated clients."""
     _registry, cr, env = odoo_env(config, db)
-    day = date.today()
-    if (day.month, day.day) in ((2, 28), (2, 29), (12, 11)):
-        day += timedelta(days=2)  # keep Feb 29 and Christmas out of the bench day
+    day = ordinary_day(env, date.today())
     env["ir.config_parameter"].set_param("customer_portfolio.bench_day", str(day))
     env["res.lang"]._activate_lang("fr_FR")
     company = env.company
@@ -235,6 +297,10 @@ def run_build(config, db, size):
     Area.search([("is_current", "=", True)])._update_coverage()
     env.flush_all()
     cr.commit()
+    t0 = time.time()
+    seeded = seed_offer_history(env, day)
+    cr.commit()
+    print(f"  offers of the days before ({seeded:,}): {time.time() - t0:.1f}s")
     env["ir.config_parameter"].set_param("customer_portfolio.bench_built", size)
     cr.commit()
     cr._cnx.autocommit = True
@@ -1060,10 +1126,43 @@ def step_gaps_naive(env, budget):
     return done, len(partners), wall + search_time, queries
 
 
-def run_step(config, db, step, budget, profile=None, addons_path=None):
+ACCESS_JOBS = ["offers", "trend", "risk", "segments", "expiry", "renewals"]
+ACCESS_CHECKS = (
+    "check_manager_fields",
+    "check_target_access",
+    "check_targets_access",
+    "check_onchange_targets",
+)
+
+
+def disable_access_checks():
+    """Make the module's value checks (``tools/access.py``) no-ops wherever
+    they were imported: the baseline their cost is measured against."""
+    from odoo.addons.customer_portfolio.tools import access
+
+    originals = [getattr(access, name) for name in ACCESS_CHECKS]
+    patched = 0
+    for module in list(sys.modules.values()):
+        if not getattr(module, "__name__", "").startswith(
+            "odoo.addons.customer_portfolio"
+        ):
+            continue
+        for attr, value in list(vars(module).items()):
+            if any(value is original for original in originals):
+                setattr(module, attr, lambda *args, **kwargs: None)
+                patched += 1
+    if not patched:
+        raise SystemExit("no access check found to disable: tools/access.py moved?")
+
+
+def run_step(
+    config, db, step, budget, profile=None, addons_path=None, without_checks=False
+):
     """Run one step (fast or naive) in this process; print its figures as JSON."""
     PROFILE.update(dir=profile, step=step)
     _registry, cr, env = odoo_env(config, db, addons_path)
+    if without_checks:
+        disable_access_checks()
     baseline_rss = peak_rss_mb()
     try:
         if step.endswith("_naive"):
@@ -1092,7 +1191,9 @@ def run_step(config, db, step, budget, profile=None, addons_path=None):
 
 
 def campaign_day(env):
-    return date(bench_day(env).year, 12, 1)
+    """The first 1 December after the bench day (whose history is seeded)."""
+    day = bench_day(env)
+    return date(day.year + (day >= date(day.year, 12, 1)), 12, 1)
 
 
 def campaign_setup(env, port, budget):
@@ -1381,6 +1482,9 @@ def run_size(args, size):
             results[step] = run_campaign(args, db)
             print(f"[{size}] campaign: {json.dumps(results[step])}", flush=True)
             continue
+        if step == "access_cost":
+            results[step] = run_access_cost(args, db)
+            continue
         profile = ["--profile", os.path.abspath(args.profile)] if args.profile else []
         fast = child(args, "--step", step, "--db", db, *profile)
         naive = None
@@ -1400,6 +1504,43 @@ def run_size(args, size):
     if not args.keep:
         subprocess.run(["dropdb", "--if-exists", "--force", db], check=True)
     return results
+
+
+def run_access_cost(args, db, rounds=2):
+    """Each daily job with the module's access checks and without them
+    (alternately, best of ``rounds``): what the checks cost the jobs."""
+    costs = {}
+    for job in ACCESS_JOBS:
+        walls = {True: [], False: []}
+        for _round in range(rounds):
+            for checked in (True, False):
+                extra = () if checked else ("--without-access-checks",)
+                walls[checked].append(
+                    child(args, "--step", job, "--db", db, *extra)["wall"]
+                )
+        costs[job] = (min(walls[True]), min(walls[False]))
+        print(f"  {job}: {json.dumps(costs[job])}", flush=True)
+    return costs
+
+
+def access_cost_report(size, costs):
+    lines = [
+        f"\n### What the access checks cost the daily jobs, {size:,} clients\n",
+        "| Job | With the checks (s) | Without (s) | Difference |",
+        "|---|---:|---:|---:|",
+    ]
+    for job, (checked, unchecked) in costs.items():
+        lines.append(
+            f"| {LABELS[job]} | {checked:.2f} | {unchecked:.2f} "
+            f"| {100 * (checked - unchecked) / unchecked:+.1f} % |"
+        )
+    total_checked = sum(c for c, _u in costs.values())
+    total_unchecked = sum(u for _c, u in costs.values())
+    lines.append(
+        f"| all of them | {total_checked:.2f} | {total_unchecked:.2f} "
+        f"| {100 * (total_checked - total_unchecked) / total_unchecked:+.1f} % |"
+    )
+    return "\n".join(lines)
 
 
 def core_addons_path(config):
@@ -1473,7 +1614,7 @@ def report_contact_cost(results):
 
 
 LABELS = {
-    "offers": "generate_offers (one day)",
+    "offers": "generate_offers, an ordinary day (history seeded)",
     "trend": "income trend, all clients: band change",
     "trend_full": "income trend, all clients: full recompute from the records",
     "risk": "risk area activation",
@@ -1494,6 +1635,7 @@ def report(all_results):
         )
         out.append("|---|---:|---:|---:|---:|---:|---|---:|")
         campaign = results.pop("campaign", None)
+        access_costs = results.pop("access_cost", None)
         for step, (fast, naive) in results.items():
             naive_txt, ratio = "-", "-"
             if naive:
@@ -1524,6 +1666,8 @@ def report(all_results):
             out.append("\n```\n" + s["plan"] + "\n```")
         if campaign:
             out.append(campaign_report(size, campaign))
+        if access_costs:
+            out.append(access_cost_report(size, access_costs))
     daily = {
         size: sum(r[step][0]["wall"] for step in ("offers", "expiry") if step in r)
         for size, r in all_results.items()
@@ -1584,6 +1728,9 @@ def main():
         help="contact_cost: also measure the customer_portfolio found in DIR",
     )
     parser.add_argument("--addons-path", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--without-access-checks", action="store_true", help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     if args.build:
         return run_build(args.config, args.build, args.size)
@@ -1593,7 +1740,13 @@ def main():
         )
     if args.step:
         return run_step(
-            args.config, args.db, args.step, args.budget, args.profile, args.addons_path
+            args.config,
+            args.db,
+            args.step,
+            args.budget,
+            args.profile,
+            args.addons_path,
+            args.without_access_checks,
         )
     args.keep = args.keep or args.reuse
     steps = [s for s in args.steps.split(",") if s]
