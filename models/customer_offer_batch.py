@@ -99,7 +99,11 @@ class CustomerOfferBatch(models.Model):
 
     @api.model
     def _claim(self):
-        """Lock and return one batch no other worker holds (empty if none)."""
+        """Lock and return one batch no other worker holds (empty if none).
+
+        :raise SerializationFailure: when a worker deleted the first free
+            batch after this transaction's snapshot (claim again in a new one)
+        """
         rows = self.env.execute_query(
             SQL(
                 """
@@ -163,7 +167,12 @@ class CustomerOfferBatch(models.Model):
         planned = not plan
         Cron._commit_progress(remaining=self._pending_clients())
         while True:
-            batch = self._claim()
+            try:
+                batch = self._claim()
+            except psycopg2.errors.SerializationFailure:
+                # a worker finished a batch between this snapshot and its lock
+                self.env.cr.rollback()
+                continue
             if not batch:
                 if planned:
                     break

@@ -258,6 +258,48 @@ class TestOfferWorkers(CommittedClientsCase):
             cr.execute("SELECT count(*) FROM customer_offer_batch")
             self.assertEqual(cr.fetchone()[0], 0)
 
+    def test_claim_beside_a_worker_finishing_a_batch(self):
+        """A batch another worker finished between this worker's snapshot and
+        its lock does not stop this worker: it claims the next one."""
+        Batch = self.registry["customer.offer.batch"]
+        claim = Batch._claim
+        finished = []
+
+        def claim_after_the_other_worker(batches):
+            if not finished:
+                # this transaction's snapshot, then the other worker's commit
+                batches.env.cr.execute("SELECT 1 FROM customer_offer_batch")
+                with self.registry.cursor() as other:
+                    other.execute(
+                        "DELETE FROM customer_offer_batch WHERE id = "
+                        "(SELECT min(id) FROM customer_offer_batch) "
+                        "RETURNING template_id, partner_ids"
+                    )
+                    finished.append(other.fetchone())
+            return claim(batches)
+
+        day = date(2026, 5, 10)
+        with (
+            patch(f"{ENGINE}.BATCH_SIZE", 2),
+            self.registry.cursor() as cr,
+        ):
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            self.assertTrue(env["customer.offer.batch"]._plan(day, batch_size=2))
+            with (
+                patch.object(Batch, "_claim", claim_after_the_other_worker),
+                mute_logger("odoo.sql_db"),
+            ):
+                env["customer.offer.batch"]._run(day, plan=False)
+            self.assertEqual(env["customer.offer.batch"]._pending_clients(), 0)
+            # every batch is done but the other worker's (which made nothing here)
+            [(template_id, finished_ids)] = finished
+            expected = [
+                partner_id
+                for partner_id in self.ids[2]
+                if template_id != self.ids[0] or partner_id not in finished_ids
+            ]
+            self.assertEqual(self._counts(cr), dict.fromkeys(expected, 1))
+
     def test_killed_run_resumes_where_it_stopped(self):
         Cron = type(self.env["ir.cron"])
         commit = Cron._commit_progress
