@@ -38,8 +38,9 @@ class CustomerProductLine(models.Model):
     )
     description = fields.Text(translate=True)
 
+    # shared lines (no company) are one company's lines for this purpose
     _unique_code = models.UniqueIndex(
-        "(company_id, code) WHERE code IS NOT NULL",
+        "(COALESCE(company_id, 0), code) WHERE code IS NOT NULL",
         "Two product lines of a company cannot share a code.",
     )
     _check_renewal_notice_days = models.Constraint(

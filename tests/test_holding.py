@@ -4,6 +4,7 @@ from http import HTTPStatus
 from unittest.mock import patch
 
 from dateutil.relativedelta import relativedelta
+from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import (
@@ -80,6 +81,25 @@ class TestHolding(HoldingCommon):
             self.holding_a.date_end = "2025-01-01"
         with self.assertRaisesMessage(ValidationError, "cannot be negative"):
             self.holding_a.amount = -1
+
+    def test_product_line_codes_are_unique(self):
+        """An import matching lines by code finds one line per code, shared
+        lines (no company) included."""
+        Line = self.env["customer.product.line"]
+        for company in (self.env.company, self.env["res.company"]):
+            Line.create(
+                {"name": "Home A", "category": "insurance", "code": "HOME-X",
+                 "company_id": company.id}
+            )  # fmt: skip
+            with (
+                self.assertRaises(IntegrityError),
+                mute_logger("odoo.sql_db"),
+                self.env.cr.savepoint(),
+            ):
+                Line.create(
+                    {"name": "Home B", "category": "insurance", "code": "HOME-X",
+                     "company_id": company.id}
+                )  # fmt: skip
 
     def test_renew_moves_end_date_and_logs_it(self):
         self.holding_a.action_renew()
