@@ -29,5 +29,6 @@ from . import customer_erasure_log
 from . import mail_mail
 from . import mail_activity
 from . import mail_message
+from . import mail_followers
 from . import customer_product_line
 from . import customer_holding
