@@ -30,5 +30,6 @@ from . import mail_mail
 from . import mail_activity
 from . import mail_message
 from . import mail_followers
+from . import mail_thread
 from . import customer_product_line
 from . import customer_holding
