@@ -29,5 +29,7 @@ from . import customer_erasure_log
 from . import mail_mail
 from . import mail_activity
 from . import mail_message
+from . import mail_followers
+from . import mail_thread
 from . import customer_product_line
 from . import customer_holding

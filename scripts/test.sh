@@ -65,14 +65,22 @@ cd "$MODULE_DIR"
     "$MODULE_DIR"/i18n/*.po "$MODULE_DIR"/i18n/*.pot
 
 recreate_db "$DB"
-# A copy of the fresh database for Odoo's own tests (below), made before ours
-# write to it.
+# Copies of the fresh database, made before our tests write to it: for Odoo's
+# own tests and for the CRM and Sales test (below).
+copy_db() {
+    drop_db "$1"
+    createdb -T "$DB" "$1"
+    [ ! -d "$STATE_DIR/data/filestore/$DB" ] ||
+        cp -a "$STATE_DIR/data/filestore/$DB" "$STATE_DIR/data/filestore/$1"
+}
+drop_db() {
+    dropdb --if-exists --force "$1"
+    rm -rf "$STATE_DIR/data/filestore/$1"
+}
 CORE_DB="${DB}_core"
-dropdb --if-exists --force "$CORE_DB"
-createdb -T "$DB" "$CORE_DB"
-rm -rf "$STATE_DIR/data/filestore/$CORE_DB"
-[ ! -d "$STATE_DIR/data/filestore/$DB" ] ||
-    cp -a "$STATE_DIR/data/filestore/$DB" "$STATE_DIR/data/filestore/$CORE_DB"
+SALES_DB="${DB}_sales"
+copy_db "$CORE_DB"
+copy_db "$SALES_DB"
 
 say "Checking translations"
 fresh_pot="$STATE_DIR/customer_portfolio.fresh.pot"
@@ -121,6 +129,18 @@ set +e
 status=$?
 set -e
 [ "$status" -eq 0 ] || die "Odoo's own tests failed with the module installed (pytest exit status $status)"
-dropdb --if-exists --force "$CORE_DB"
-rm -rf "$STATE_DIR/data/filestore/$CORE_DB"
+drop_db "$CORE_DB"
+
+# An agent who is also a salesperson opens the team's leads and orders on
+# another agent's clients: with Odoo's CRM and Sales installed.
+say "Running the CRM and Sales test with crm and sale_management installed"
+odoo_bin -c "$ODOO_CONF" -d "$SALES_DB" -i crm,sale_management --stop-after-init --log-level=warn
+set +e
+"$PYTHON" -m pytest -p no:cacheprovider --rootdir "$STATE_DIR/addons" \
+    --odoo-config "$ODOO_CONF" --odoo-database "$SALES_DB" --odoo-log-level=warn \
+    --odoo-http "$MODULE_DIR/tests/test_sales_team.py"
+status=$?
+set -e
+[ "$status" -eq 0 ] || die "the CRM and Sales test failed (pytest exit status $status)"
+drop_db "$SALES_DB"
 say "All checks passed"

@@ -26,6 +26,7 @@ from . import test_trust
 from . import test_threat_model
 from . import test_client_glance
 from . import test_holding
+from . import test_sales_team
 
 # optional test library, installed by scripts/requirements-test.txt
 if find_spec("hypothesis"):

@@ -228,6 +228,8 @@ METHODS = {
     ("customer.holding", "action_reactivate"): AGENT,
     ("customer.cross.sell.report", "init"): ORM,
 }
+# the types of the tracked fields the chatter test changes
+TRACKED_TYPES = ("char", "selection", "boolean", "integer", "date")
 LOG_FIELDS = ("id", "create_uid", "create_date", "write_uid", "write_date")
 DENIED = ("odoo.exceptions.AccessError", "odoo.exceptions.UserError")
 
@@ -521,6 +523,122 @@ class TestThreatModel(HttpCase):
                     self.assertOutcome(outcome != "denied", status, body, what)
                     if outcome == "hidden":
                         self.assertEqual(body, [], f"{what} group")
+
+    # ------------------------------------------------------------
+    # Chatter: messages, tracking values, followers, attachments
+    # ------------------------------------------------------------
+
+    def _tracked_field(self, record):
+        """A tracked field of ``record`` to change: of the register on a client."""
+        tracked = sorted(
+            fname
+            for fname, field in record._fields.items()
+            if getattr(field, "tracking", None) and field.type in TRACKED_TYPES
+        )
+        if record._name == "res.partner":
+            return next(f for f in tracked if PARTNER_FIELDS.get(f) == REGISTER)
+        return record._rec_name if record._rec_name in tracked else tracked[0]
+
+    def _chatter_tracking(self, role, record):
+        """The labels of the tracked changes the chatter shows ``role`` on
+        ``record`` (the web client's ``/mail/thread/messages``)."""
+        with mute_logger("odoo.http"):
+            answer = self.url_open(
+                "/mail/thread/messages",
+                json={
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "params": {"thread_model": record._name, "thread_id": record.id},
+                },
+            ).json()
+        messages = answer.get("result", {}).get("data", {}).get("mail.message", [])
+        # a thread the user may not read answers with their latest messages
+        # of other threads
+        return {
+            tracking["fieldInfo"]["changedField"]
+            for message in messages
+            if (message["model"], message["res_id"]) == (record._name, record.id)
+            for tracking in message.get("trackingValues", [])
+        }
+
+    def test_chatter_by_role(self):
+        """The messages, followers and attachments of a record of agent A's
+        book are for the roles that read the record; on the client, the
+        tracked changes of the register for the roles that read the register."""
+        Thread = self.env.registry["mail.thread"]
+        threads = [
+            name
+            for name in CRUD
+            if isinstance(self.env[name], Thread)
+            and (name == "res.partner" or self.env[name]._original_module == MODULE)
+        ]
+        self.assertIn("customer.offer", threads)
+        # tracking is written when the transaction closes: close it
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        follower = self.env["res.partner"].create({"name": "TM Follower"})
+        labels, attachments = {}, {}
+        for model in threads:
+            record = self.records[model]
+            fname = self._tracked_field(record)
+            record.write({fname: self._other_value(record, fname)})
+            labels[model] = record._fields[fname].string
+            record.message_subscribe(follower.ids)
+            attachments[model] = self.env["ir.attachment"].create(
+                {
+                    "name": "tm.txt",
+                    "raw": b"TM",
+                    "res_model": model,
+                    "res_id": record.id,
+                }
+            )
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        for role in ROLES:
+            user = self.users[role]
+            self.authenticate(user.login, user.login)
+            for model in threads:
+                record = self.records[model]
+                allowed = "r" in CRUD[model].get(role, "")
+                what = f"{role} on {model}"
+                on_record = [("res_model", "=", model), ("res_id", "=", record.id)]
+                for chatter_model, domain in (
+                    (
+                        "mail.message",
+                        [("model", "=", model), ("res_id", "=", record.id)],
+                    ),
+                    ("mail.followers", on_record),
+                    ("ir.attachment", on_record),
+                ):
+                    status, body = self.call(
+                        role, chatter_model, "search_read", domain=domain, fields=["id"]
+                    )
+                    got = status == HTTPStatus.OK and bool(body)
+                    self.assertEqual(got, allowed, f"{what}: {chatter_model} {body}")
+                followers = record.message_follower_ids.ids
+                self.assertOutcome(
+                    allowed,
+                    *self.call(role, "mail.followers", "read", ids=followers,
+                               fields=["display_name"]),
+                    f"{what}: followers read",
+                )  # fmt: skip
+                status, body = self.call(
+                    role, "mail.followers", "has_access", ids=followers,
+                    operation="read",
+                )  # fmt: skip
+                self.assertEqual(body is True, allowed, f"{what}: followers access")
+                self.assertOutcome(
+                    allowed,
+                    *self.call(role, "ir.attachment", "read",
+                               ids=attachments[model].ids, fields=["datas"]),
+                    f"{what}: attachment read",
+                )  # fmt: skip
+                register = model != "res.partner" or REGISTER_OUTCOME[role] == "ok"
+                self.assertEqual(
+                    labels[model] in self._chatter_tracking(role, record),
+                    allowed and register,
+                    f"{what}: tracking of {labels[model]}",
+                )
 
     # ------------------------------------------------------------
     # System fields: agents cannot write them

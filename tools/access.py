@@ -106,7 +106,11 @@ def hide_from_read(records, result, hidden):
     ``hidden`` (a domain, or None to hide nothing)."""
     if not hidden:
         return result
-    forbidden = records.sudo().filtered_domain(hidden).sudo(False)
+    return forbid_read(result, records.sudo().filtered_domain(hidden).sudo(False))
+
+
+def forbid_read(result, forbidden):
+    """Add the records ``forbidden`` to the result of ``_check_access("read")``."""
     if result:
         forbidden -= result[0]
         return (result[0] + forbidden, result[1]) if forbidden else result
