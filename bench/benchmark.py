@@ -159,6 +159,8 @@ def seed_offer_history(env, day):
         )
         env.cr.execute(query)
         inserted += env.cr.rowcount
+    # as the engine records a complete run
+    Offer._set_served_through(day - timedelta(days=1))
     return inserted
 
 

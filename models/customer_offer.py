@@ -46,6 +46,10 @@ ANSWERED_STATES = ("accepted", "declined")
 MOOT_STATES = ("cancelled", "expired")
 
 
+# the last day a complete offer run served (ir.config_parameter)
+SERVED_THROUGH = "customer_portfolio.offers_served_through"
+
+
 def new_coupon_code():
     """A random, unguessable coupon code such as ``K7QX-M2PD-9HWT``."""
     code = "".join(secrets.choice(COUPON_ALPHABET) for _i in range(12))
@@ -361,7 +365,9 @@ class CustomerOffer(models.Model):
         self.check_access("create")
         Partner = self.env["res.partner"]
         offers = self.browse()
-        for job in self._get_offer_jobs(on_date):
+        jobs = self._get_offer_jobs(on_date)
+        failed = []
+        for job in jobs:
             last_id = 0
             while partners := Partner.search(
                 job["domain"] & Domain("id", ">", last_id),
@@ -371,9 +377,10 @@ class CustomerOffer(models.Model):
                 last_id = partners[-1].id
                 try:
                     offers |= self._generate_batch(
-                        job["template"], job, partners, digest=False
+                        job["template"], job, partners, digest=False, failed=failed
                     )
                 except psycopg2.errors.SerializationFailure:
+                    failed.extend(partners.ids)
                     _logger.info(
                         "Offer %s (%s): batch from client %s collided with a "
                         "concurrent run, skipped",
@@ -381,8 +388,29 @@ class CustomerOffer(models.Model):
                         job["key"],
                         partners[0].id,
                     )
+        if jobs and not failed:
+            self._set_served_through(min(job["day"] for job in jobs))
         offers._schedule_digest()
         return offers
+
+    @api.model
+    def _get_served_through(self):
+        """The last (local) day a complete run served: every occasion due until
+        then was offered, so later runs do not look back over it. A run missed,
+        or one that left a client out, leaves it behind: the next run catches
+        up."""
+        value = self.env["ir.config_parameter"].sudo().get_param(SERVED_THROUGH)
+        return fields.Date.to_date(value) if value else None
+
+    @api.model
+    def _set_served_through(self, day):
+        """Record that a complete run served ``day``: never moved back, nor on
+        to a future day (a manager's run of another day serves that day's
+        occasions only)."""
+        served = self._get_served_through()
+        if day > fields.Date.today() + timedelta(days=1) or (served and served >= day):
+            return
+        self.env["ir.config_parameter"].sudo().set_param(SERVED_THROUGH, day)
 
     def _get_offer_jobs(self, on_date=None):
         """The (template, occasion, clients) to process for a day.
@@ -408,6 +436,7 @@ class CustomerOffer(models.Model):
                 ("promoted_template_ids", "in", templates.ids),
             ]
         )
+        served_through = self._get_served_through()
         jobs = []
         for day, local_domain in local_domains.items():
             day_areas = areas.filtered(
@@ -417,8 +446,9 @@ class CustomerOffer(models.Model):
             )
             for template in templates:
                 base_domain = local_domain & template._get_partner_domain()
-                for occasion in template._get_occasions(day, day_areas):
+                for occasion in template._get_occasions(day, day_areas, served_through):
                     occasion["template"] = template
+                    occasion["day"] = day
                     occasion["domain"] = (
                         base_domain
                         & occasion["domain"]
@@ -469,14 +499,14 @@ class CustomerOffer(models.Model):
             for day in set(tzs_by_date) | set(agents_by_date)
         }
 
-    def _generate_batch(self, template, occasion, partners, digest=True):
+    def _generate_batch(self, template, occasion, partners, digest=True, failed=None):
         """Create and deliver the offers of a batch of clients.
 
         The whole batch is tried at once; if anything fails, it is retried client
-        by client, so that one failing client is logged and skipped. Clients
-        whose risk areas suppress the template's category are left out.
-        With ``digest=False`` the caller updates the agents' digests itself,
-        once for all its batches.
+        by client, so that one failing client is logged and skipped (and its id
+        added to the ``failed`` list, if given). Clients whose risk areas
+        suppress the template's category are left out. With ``digest=False``
+        the caller updates the agents' digests itself, once for all its batches.
 
         :raise SerializationFailure: when a concurrent worker made these offers
         """
@@ -509,6 +539,8 @@ class CustomerOffer(models.Model):
                     new_offers._deliver(digest=digest)
                 offers |= new_offers
             except psycopg2.errors.SerializationFailure:
+                if failed is not None:
+                    failed.append(partner.id)
                 _logger.info(
                     "Offer %s (%s) to client %s: made by a concurrent worker",
                     template.name,
@@ -516,6 +548,8 @@ class CustomerOffer(models.Model):
                     partner.id,
                 )
             except Exception:
+                if failed is not None:
+                    failed.append(partner.id)
                 _logger.exception(
                     "Offer %s (%s) to client %s failed, skipped",
                     template.name,

@@ -14,6 +14,8 @@ _logger = logging.getLogger(__name__)
 # a plan left by a run killed yesterday is not resumed: its dates are past, and
 # the look-back of the next plan selects those clients again while still valid
 STALE_AFTER = timedelta(hours=20)
+# the day the planned batches serve (ir.config_parameter)
+PLAN_DAY = "customer_portfolio.offer_plan_day"
 
 
 class CustomerOfferBatch(models.Model):
@@ -40,6 +42,10 @@ class CustomerOfferBatch(models.Model):
     date_end = fields.Date(required=True)
     partner_ids = fields.Json(required=True, help="The ids of the batch's clients.")
     planned_at = fields.Datetime(required=True)
+    failed = fields.Boolean(
+        help="Done, but some clients were left out: the run is not complete, "
+        "and the next one looks back over its days."
+    )
 
     @api.model
     def _plan(self, on_date=None, batch_size=500):
@@ -59,7 +65,7 @@ class CustomerOfferBatch(models.Model):
         now = fields.Datetime.now()
         self.env.execute_query(
             SQL(
-                "DELETE FROM customer_offer_batch WHERE planned_at < %s",
+                "DELETE FROM customer_offer_batch WHERE failed OR planned_at < %s",
                 now - STALE_AFTER,
             )
         )
@@ -67,8 +73,10 @@ class CustomerOfferBatch(models.Model):
             self.env["ir.cron"]._commit_progress()
             return 0
         Partner = self.env["res.partner"]
+        Offer = self.env["customer.offer"]
         planned = 0
-        for job in self.env["customer.offer"]._get_offer_jobs(on_date):
+        jobs = Offer._get_offer_jobs(on_date)
+        for job in jobs:
             clients = Partner._search(job["domain"])
             rows = self.env.execute_query(
                 SQL(
@@ -94,6 +102,13 @@ class CustomerOfferBatch(models.Model):
                 )
             )
             planned += sum(count for (count,) in rows)
+        if jobs:
+            day = min(job["day"] for job in jobs)
+            if planned:
+                # the day the plan serves, once every batch is done
+                self.env["ir.config_parameter"].sudo().set_param(PLAN_DAY, day)
+            else:
+                Offer._set_served_through(day)
         self.env["ir.cron"]._commit_progress()
         return planned
 
@@ -107,7 +122,7 @@ class CustomerOfferBatch(models.Model):
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT id FROM customer_offer_batch
+                SELECT id FROM customer_offer_batch WHERE failed IS NOT TRUE
                  ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED
                 """
             )
@@ -115,7 +130,8 @@ class CustomerOfferBatch(models.Model):
         return self.browse([batch_id for (batch_id,) in rows])
 
     def _process(self):
-        """Make the offers of this claimed batch and delete it.
+        """Make the offers of this claimed batch and delete it (or mark it
+        failed if some of its clients were left out).
 
         :return: the new offers
         :raise SerializationFailure: when a concurrent run made some of them
@@ -128,21 +144,53 @@ class CustomerOfferBatch(models.Model):
             "date_end": self.date_end,
         }
         partners = self.env["res.partner"].browse(self.partner_ids).exists()
+        failed = []
         offers = self.env["customer.offer"]._generate_batch(
-            self.template_id, occasion, partners, digest=False
+            self.template_id, occasion, partners, digest=False, failed=failed
         )
-        self.env.execute_query(
-            SQL("DELETE FROM customer_offer_batch WHERE id = %s", self.id)
-        )
+        if failed:
+            self._mark_failed()
+        else:
+            self.env.execute_query(
+                SQL("DELETE FROM customer_offer_batch WHERE id = %s", self.id)
+            )
         return offers
+
+    def _mark_failed(self):
+        """Keep this claimed batch out of the run, which is thus not complete."""
+        self.env.execute_query(
+            SQL(
+                "UPDATE customer_offer_batch SET failed = TRUE WHERE id IN %s",
+                self._ids,
+            )
+        )
 
     @api.model
     def _pending_clients(self):
         """How many clients the planned batches hold."""
         [(total,)] = self.env.execute_query(
-            SQL("SELECT sum(jsonb_array_length(partner_ids)) FROM customer_offer_batch")
+            SQL(
+                "SELECT sum(jsonb_array_length(partner_ids)) FROM customer_offer_batch "
+                "WHERE failed IS NOT TRUE"
+            )
         )
         return total or 0
+
+    @api.model
+    def _complete_plan(self):
+        """Once the last batch of a plan is done and none failed, record the
+        day the plan served (``customer.offer._set_served_through``)."""
+        if self.env.execute_query(SQL("SELECT 1 FROM customer_offer_batch LIMIT 1")):
+            return
+        day = self.env["ir.config_parameter"].sudo().get_param(PLAN_DAY)
+        if not day:
+            return
+        try:
+            with self.env.cr.savepoint():
+                self.env["customer.offer"]._set_served_through(fields.Date.to_date(day))
+        except psycopg2.errors.SerializationFailure:
+            return  # another worker finishing at the same time recorded it
+        self.env["ir.cron"]._commit_progress()
 
     @api.model
     def _run(self, on_date=None, plan=True):
@@ -151,7 +199,8 @@ class CustomerOfferBatch(models.Model):
         day's run once the pending batches are done (and go through it).
 
         A batch that collides with a concurrent ``generate_offers`` call is
-        rolled back and retried once on a fresh snapshot, then left out.
+        rolled back and retried once on a fresh snapshot, then left out (the
+        run is then not complete: the next one looks back over its days).
 
         :return: the representative offers of the digest (one per agent)
         """
@@ -175,6 +224,7 @@ class CustomerOfferBatch(models.Model):
                 continue
             if not batch:
                 if planned:
+                    self._complete_plan()
                     break
                 planned = True
                 if self._plan(on_date, batch_size=customer_offer.BATCH_SIZE):
@@ -194,9 +244,7 @@ class CustomerOfferBatch(models.Model):
                         "left to the next run",
                         batch.id,
                     )
-                    self.env.execute_query(
-                        SQL("DELETE FROM customer_offer_batch WHERE id = %s", batch.id)
-                    )
+                    batch._mark_failed()
                     self.env["ir.cron"]._commit_progress()
                 collided.add(batch.id)
                 continue

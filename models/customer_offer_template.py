@@ -227,14 +227,16 @@ class CustomerOfferTemplate(models.Model):
             return self.validity_days - 1
         return 0
 
-    def _get_occasions(self, day, risk_areas):
+    def _get_occasions(self, day, risk_areas, served_through=None):
         """The occasions this template offers on ``day`` (a client's local date):
         those due that day, and those due on an earlier day of the look-back
-        window (``_get_lookback_days``) whose offer is still valid on ``day``.
-        The unique (client, template, occasion) index keeps them from being
-        offered twice.
+        window (``_get_lookback_days``) whose offer is still valid on ``day``,
+        unless a complete run served that day already. The unique (client,
+        template, occasion) index keeps them from being offered twice.
 
         :param risk_areas: the risk areas active on ``day``
+        :param served_through: the last day a complete run served (see
+            ``customer.offer._get_served_through``)
         :return: a list of dicts with the occasion's ``key``, the ``domain`` of the
             clients it concerns, and the ``date_start`` and ``date_end`` of the offer
         """
@@ -251,6 +253,8 @@ class CustomerOfferTemplate(models.Model):
                 if self in area.promoted_template_ids
             ]
         lookback = self._get_lookback_days()
+        if served_through:
+            lookback = min(lookback, max((day - served_through).days - 1, 0))
         return [
             dict(occasion, date_start=day)
             for late in range(lookback, -1, -1)

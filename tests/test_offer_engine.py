@@ -10,7 +10,8 @@ from odoo.tools import mute_logger
 
 from .common import OfferCommon, delete_clients
 
-ENGINE = "odoo.addons.customer_portfolio.models.customer_offer"
+MODULE = "customer_portfolio"
+ENGINE = f"odoo.addons.{MODULE}.models.customer_offer"
 
 
 @tagged("post_install", "-at_install")
@@ -38,6 +39,53 @@ class TestNoMissedOccasion(OfferCommon):
         )
         self.assertEqual(offers.mapped("state"), ["sent", "sent"])
         self.assertFalse(self._made(date(2026, 12, 3), clients))
+
+    def test_complete_run_is_not_looked_back_over(self):
+        """The days a complete run served are not searched again (the month's
+        clients are not read every day of the month); a client a run left out
+        is caught up the next day."""
+        self._template(
+            "December",
+            "high_spend_month",
+            month_ids=[
+                Command.set(self.env.ref("customer_portfolio.offer_month_12").ids)
+            ],
+            validity_days=30,
+        )
+        clients = self.client_a | self.client_b
+        insert_offers = type(self.Offer)._insert_offers
+
+        def fail_for_client_b(offers, template, occasion, partners):
+            if self.client_b in partners:
+                raise ValueError("client B's offer cannot be made today")
+            return insert_offers(offers, template, occasion, partners)
+
+        def month_jobs(day):
+            return [
+                job
+                for job in self.Offer._get_offer_jobs(day)
+                if job["key"] == "month-2026-12"
+            ]
+
+        with (
+            patch.object(type(self.Offer), "_insert_offers", fail_for_client_b),
+            mute_logger(ENGINE),
+        ):
+            self.assertEqual(
+                self._made(date(2026, 12, 1), clients).partner_id, self.client_a
+            )
+        self.assertFalse(self.Offer._get_served_through())
+        # the run of the 1st left client B out: the 2nd looks back and catches up
+        self.assertTrue(month_jobs(date(2026, 12, 2)))
+        self.assertEqual(
+            self._made(date(2026, 12, 2), clients).partner_id, self.client_b
+        )
+        self.assertEqual(self.Offer._get_served_through(), date(2026, 12, 2))
+        # complete: the 3rd searches its own occasions only
+        self.assertFalse(month_jobs(date(2026, 12, 3)))
+        # a manager's run of a later day records nothing beyond tomorrow
+        self.Offer.generate_offers(date(2031, 12, 11))
+        self.assertEqual(self.Offer._get_served_through(), date(2026, 12, 2))
 
     def test_missed_month_past_its_validity_is_not_offered(self):
         self._template(
@@ -145,6 +193,11 @@ class CommittedClientsCase(TransactionCase):
             env["customer.portfolio"].browse(portfolio_id).unlink()
             env["customer.offer.template"].browse(template_id).unlink()
             cr.execute("DELETE FROM customer_offer_batch")
+            # what the committed runs recorded of the days they served
+            env["ir.config_parameter"].search(
+                [("key", "in", [f"{MODULE}.offers_served_through",
+                                f"{MODULE}.offer_plan_day"])]
+            ).unlink()  # fmt: skip
 
     def _counts(self, cr):
         """The number of offers of the template made to each client."""
@@ -257,6 +310,11 @@ class TestOfferWorkers(CommittedClientsCase):
             self.assertEqual(self._counts(cr), dict.fromkeys(self.ids[2], 1))
             cr.execute("SELECT count(*) FROM customer_offer_batch")
             self.assertEqual(cr.fetchone()[0], 0)
+            # the worker that finished the plan recorded the day it served
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            self.assertEqual(
+                env["customer.offer"]._get_served_through(), date(2026, 5, 10)
+            )
 
     def test_claim_beside_a_worker_finishing_a_batch(self):
         """A batch another worker finished between this worker's snapshot and
