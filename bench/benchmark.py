@@ -32,7 +32,7 @@ BIRTHDAYS = 300  # clients born on the bench day, whatever the size
 ANNIVERSARIES = 100  # clients who became clients on the bench day
 RISK_CLIENTS = 100_000  # clients in the area the benchmark activates
 RISK_CITY_CLIENTS = 50  # clients in each of the 9 small areas (already active)
-DUE_OFFERS = 1000  # open offers whose validity ended before the bench day
+DUE_OFFERS = 1000  # open offers whose validity ended (on the server's date)
 AGENTS = 200
 TIMEZONES = ["Europe/Brussels", "Europe/Paris", "America/New_York", "Asia/Tokyo"]
 # steps run on databases of their own, not on the generated clients
@@ -484,7 +484,7 @@ BUILD_SQL = [
                        %(day)s::date - 100 - c.g %% 200 AS date_end
                  WHERE c.g %% 10 = 0
                 UNION ALL
-                SELECT 'bench-due', 'sent', %(day)s::date - 2
+                SELECT 'bench-due', 'sent', %(today)s::date - 2
                  WHERE c.g %% (%(n)s / 1000) = 5
                 UNION ALL
                 SELECT 'bench-open', 'sent', %(day)s::date + 20
@@ -1513,7 +1513,7 @@ def run_access_cost(args, db, rounds=2):
     """Each daily job with the module's access checks and without them
     (alternately, best of ``rounds``): what the checks cost the jobs."""
     costs = {}
-    for job in ACCESS_JOBS:
+    for job in args.access_jobs.split(","):
         walls = {True: [], False: []}
         for _round in range(rounds):
             for checked in (True, False):
@@ -1717,6 +1717,11 @@ def main():
         type=float,
         default=300,
         help="seconds given to the mail queue on the campaign day",
+    )
+    parser.add_argument(
+        "--access-jobs",
+        default=",".join(ACCESS_JOBS),
+        help="access_cost: the jobs measured with and without the checks",
     )
     parser.add_argument("--campaign", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
