@@ -26,7 +26,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 BIRTHDAYS = 300  # clients born on the bench day, whatever the size
 ANNIVERSARIES = 100  # clients who became clients on the bench day
@@ -142,7 +142,7 @@ def seed_offer_history(env, day):
                    p.portfolio_id, pf.agent_id, p.segment_id, pf.company_id, 'sent',
                    %(start)s, %(end)s, %(rate)s,
                    CASE WHEN %(coupon)s THEN 'BENCH-' || p.id || '-' || %(key)s END,
-                   0, %(uid)s, now(), %(uid)s, now()
+                   0, %(uid)s, %(made)s, %(uid)s, %(made)s
               FROM res_partner p JOIN customer_portfolio pf ON pf.id = p.portfolio_id
              WHERE p.id IN %(clients)s
             ON CONFLICT DO NOTHING
@@ -155,6 +155,11 @@ def seed_offer_history(env, day):
             rate=template.interest_rate,
             coupon=template.offer_category == "coupon",
             uid=env.uid,
+            # made before today (the server's date, the digest's day)
+            made=datetime.combine(
+                min(job["date_start"], date.today() - timedelta(days=1)),
+                datetime.min.time(),
+            ),
             clients=Partner._search(job["domain"]).subselect(),
         )
         env.cr.execute(query)

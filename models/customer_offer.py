@@ -106,9 +106,9 @@ class CustomerOffer(models.Model):
         readonly=True,
         precompute=True,
     )
+    # indexed with the creation date below
     agent_id = fields.Many2one(
         "res.users",
-        index=True,
         compute="_compute_from_partner",
         compute_sudo=False,
         store=True,
@@ -186,6 +186,9 @@ class CustomerOffer(models.Model):
         "(coupon_code) WHERE coupon_code IS NOT NULL"
     )
     _open_date_end_idx = models.Index("(date_end) WHERE state IN ('draft', 'sent')")
+    # the agents' digest counts the offers of their day: as many rows as that
+    # day's offers, whatever the history
+    _agent_day_idx = models.Index("(agent_id, create_date)")
 
     @api.depends("partner_id")
     def _compute_from_partner(self):

@@ -42,10 +42,9 @@ class CustomerOfferBatch(models.Model):
     date_end = fields.Date(required=True)
     partner_ids = fields.Json(required=True, help="The ids of the batch's clients.")
     planned_at = fields.Datetime(required=True)
-    failed = fields.Boolean(
-        help="Done, but some clients were left out: the run is not complete, "
-        "and the next one looks back over its days."
-    )
+    # done, but some clients were left out: the run is not complete, and the
+    # next one looks back over its days
+    failed = fields.Boolean()
 
     @api.model
     def _plan(self, on_date=None, batch_size=500):
