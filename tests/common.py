@@ -6,6 +6,8 @@ from odoo.tests import HttpCase, new_test_user
 from odoo.addons.base.tests.common import BaseCommon
 from odoo.addons.mail.tests.common import MockEmail
 
+from ..models.customer_offer import SERVED_THROUGH
+from ..models.customer_offer_batch import PLAN_DAY
 from ..models.res_partner import HISTORY_FIELDS
 
 AGENT_GROUPS = "base.group_user,customer_portfolio.group_portfolio_agent"
@@ -92,6 +94,14 @@ def delete_clients(env, partner_ids):
             [(fname, "in", partner_ids)]
         ).unlink()
     env["res.partner"].browse(partner_ids).unlink()
+
+
+def forget_offer_runs(env):
+    """Forget the days committed offer runs recorded as served, so that the
+    next tests look back as on a new database."""
+    env["ir.config_parameter"].search(
+        [("key", "in", [SERVED_THROUGH, PLAN_DAY])]
+    ).unlink()
 
 
 class OfferCommon(PortfolioCommon, MockEmail):

@@ -8,10 +8,9 @@ from odoo import SUPERUSER_ID, Command, api
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from .common import OfferCommon, delete_clients
+from .common import OfferCommon, delete_clients, forget_offer_runs
 
-MODULE = "customer_portfolio"
-ENGINE = f"odoo.addons.{MODULE}.models.customer_offer"
+ENGINE = "odoo.addons.customer_portfolio.models.customer_offer"
 
 
 @tagged("post_install", "-at_install")
@@ -193,11 +192,7 @@ class CommittedClientsCase(TransactionCase):
             env["customer.portfolio"].browse(portfolio_id).unlink()
             env["customer.offer.template"].browse(template_id).unlink()
             cr.execute("DELETE FROM customer_offer_batch")
-            # what the committed runs recorded of the days they served
-            env["ir.config_parameter"].search(
-                [("key", "in", [f"{MODULE}.offers_served_through",
-                                f"{MODULE}.offer_plan_day"])]
-            ).unlink()  # fmt: skip
+            forget_offer_runs(env)
 
     def _counts(self, cr):
         """The number of offers of the template made to each client."""

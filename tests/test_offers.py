@@ -10,7 +10,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, freeze_time, tagged
 from odoo.tools import mute_logger
 
-from .common import OfferCommon
+from .common import OfferCommon, forget_offer_runs
 
 
 @tagged("post_install", "-at_install")
@@ -614,6 +614,7 @@ class TestOfferConcurrency(TransactionCase):
             env["customer.offer"].search([("partner_id", "=", partner_id)]).unlink()
             env["res.partner"].browse(partner_id).unlink()
             env["customer.portfolio"].browse(portfolio_id).unlink()
+            forget_offer_runs(env)
 
     def test_two_workers_never_twice(self):
         day = date(2026, 5, 10)
