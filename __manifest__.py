@@ -2,7 +2,7 @@
     "name": "Customer Portfolio",
     "summary": "Keep each client's register up to date and reach them "
     "with the right offer at the moments that matter",
-    "version": "19.0.2.0.0",
+    "version": "19.0.2.1.0",
     "category": "Sales/CRM",
     "website": "https://github.com/customer-portfolio/customer_portfolio",
     "author": "Customer Portfolio contributors",
