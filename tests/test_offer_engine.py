@@ -353,6 +353,38 @@ class TestOfferWorkers(CommittedClientsCase):
             ]
             self.assertEqual(self._counts(cr), dict.fromkeys(expected, 1))
 
+    def test_client_left_out_keeps_the_day_unserved(self):
+        """A client the cron's run left out (an error) keeps the run from
+        recording its day: the next day's run looks back and offers them."""
+        template_id, _portfolio_id, partner_ids = self.ids
+        Offer = self.registry["customer.offer"]
+        insert_offers = Offer._insert_offers
+
+        def fail_for_first_client(offers, template, occasion, partners):
+            if partner_ids[0] in partners.ids:
+                raise ValueError("this client cannot be offered today")
+            return insert_offers(offers, template, occasion, partners)
+
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["customer.offer.template"].browse(template_id).validity_days = 3
+            Batch = env["customer.offer.batch"]
+            with (
+                patch(f"{ENGINE}.BATCH_SIZE", 2),
+                patch.object(Offer, "_insert_offers", fail_for_first_client),
+                mute_logger(ENGINE),
+            ):
+                Batch._run(date(2026, 5, 10))
+            self.assertEqual(self._counts(cr), dict.fromkeys(partner_ids[1:], 1))
+            self.assertFalse(env["customer.offer"]._get_served_through())
+            Batch._run(date(2026, 5, 11))
+            self.assertEqual(self._counts(cr), dict.fromkeys(partner_ids, 1))
+            self.assertEqual(
+                env["customer.offer"]._get_served_through(), date(2026, 5, 11)
+            )
+            cr.execute("SELECT count(*) FROM customer_offer_batch")
+            self.assertEqual(cr.fetchone()[0], 0)
+
     def test_killed_run_resumes_where_it_stopped(self):
         Cron = type(self.env["ir.cron"])
         commit = Cron._commit_progress
