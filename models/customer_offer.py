@@ -402,18 +402,48 @@ class CustomerOffer(models.Model):
         then was offered, so later runs do not look back over it. A run missed,
         or one that left a client out, leaves it behind: the next run catches
         up."""
-        value = self.env["ir.config_parameter"].sudo().get_param(SERVED_THROUGH)
-        return fields.Date.to_date(value) if value else None
+        return self._get_run_day(SERVED_THROUGH)
 
     @api.model
     def _set_served_through(self, day):
         """Record that a complete run served ``day``: never moved back, nor on
         to a future day (a manager's run of another day serves that day's
         occasions only)."""
-        served = self._get_served_through()
-        if day > fields.Date.today() + timedelta(days=1) or (served and served >= day):
-            return
-        self.env["ir.config_parameter"].sudo().set_param(SERVED_THROUGH, day)
+        if day <= fields.Date.today() + timedelta(days=1):
+            self._set_run_day(SERVED_THROUGH, day, forward_only=True)
+
+    @api.model
+    def _get_run_day(self, key):
+        """The day the offer runs recorded under the system parameter ``key``."""
+        rows = self.env.execute_query(
+            SQL("SELECT value FROM ir_config_parameter WHERE key = %s", key)
+        )
+        return fields.Date.to_date(rows[0][0]) if rows else None
+
+    @api.model
+    def _set_run_day(self, key, day, forward_only=False):
+        """Record ``day`` under the system parameter ``key``, in SQL: through
+        the ORM a parameter's change clears every cache of the registry, on
+        every server, at every run. With ``forward_only``, a later day only."""
+        self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO ir_config_parameter (
+                    key, value, create_uid, create_date, write_uid, write_date)
+                VALUES (%(key)s, %(day)s, %(uid)s, %(now)s, %(uid)s, %(now)s)
+                ON CONFLICT (key) DO UPDATE
+                   SET value = EXCLUDED.value, write_uid = EXCLUDED.write_uid,
+                       write_date = EXCLUDED.write_date
+                 WHERE NOT %(forward_only)s
+                    OR ir_config_parameter.value < EXCLUDED.value
+                """,
+                key=key,
+                day=fields.Date.to_string(day),
+                uid=self.env.uid,
+                now=fields.Datetime.now(),
+                forward_only=forward_only,
+            )
+        )
 
     def _get_offer_jobs(self, on_date=None):
         """The (template, occasion, clients) to process for a day.

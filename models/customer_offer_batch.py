@@ -105,7 +105,7 @@ class CustomerOfferBatch(models.Model):
             day = min(job["day"] for job in jobs)
             if planned:
                 # the day the plan serves, once every batch is done
-                self.env["ir.config_parameter"].sudo().set_param(PLAN_DAY, day)
+                Offer._set_run_day(PLAN_DAY, day)
             else:
                 Offer._set_served_through(day)
         self.env["ir.cron"]._commit_progress()
@@ -181,12 +181,13 @@ class CustomerOfferBatch(models.Model):
         day the plan served (``customer.offer._set_served_through``)."""
         if self.env.execute_query(SQL("SELECT 1 FROM customer_offer_batch LIMIT 1")):
             return
-        day = self.env["ir.config_parameter"].sudo().get_param(PLAN_DAY)
+        Offer = self.env["customer.offer"]
+        day = Offer._get_run_day(PLAN_DAY)
         if not day:
             return
         try:
             with self.env.cr.savepoint():
-                self.env["customer.offer"]._set_served_through(fields.Date.to_date(day))
+                Offer._set_served_through(day)
         except psycopg2.errors.SerializationFailure:
             return  # another worker finishing at the same time recorded it
         self.env["ir.cron"]._commit_progress()
