@@ -64,13 +64,17 @@ class CustomerOfferBatch(models.Model):
         now = fields.Datetime.now()
         self.env.execute_query(
             SQL(
-                "DELETE FROM customer_offer_batch WHERE failed OR planned_at < %s",
+                "DELETE FROM customer_offer_batch WHERE planned_at < %s",
                 now - STALE_AFTER,
             )
         )
-        if self.env.execute_query(SQL("SELECT 1 FROM customer_offer_batch LIMIT 1")):
+        if self.env.execute_query(
+            SQL("SELECT 1 FROM customer_offer_batch WHERE failed IS NOT TRUE LIMIT 1")
+        ):
             self.env["ir.cron"]._commit_progress()
             return 0
+        # the previous plan is over, but incomplete: this one looks back over it
+        self.env.execute_query(SQL("DELETE FROM customer_offer_batch WHERE failed"))
         Partner = self.env["res.partner"]
         Offer = self.env["customer.offer"]
         planned = 0

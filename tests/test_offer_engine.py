@@ -385,6 +385,28 @@ class TestOfferWorkers(CommittedClientsCase):
             cr.execute("SELECT count(*) FROM customer_offer_batch")
             self.assertEqual(cr.fetchone()[0], 0)
 
+    def test_planner_leaves_a_plan_in_progress_alone(self):
+        """A planner that finds another worker's batches in progress plans
+        nothing and keeps that plan's failed batches: once the last batch is
+        done, the plan is over but not complete."""
+        day = date(2026, 5, 10)
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            Batch = env["customer.offer.batch"]
+            self.assertTrue(Batch._plan(day, batch_size=2))
+            cr.execute(
+                "UPDATE customer_offer_batch SET failed = TRUE "
+                "WHERE id = (SELECT min(id) FROM customer_offer_batch)"
+            )
+            cr.commit()
+            self.assertEqual(Batch._plan(day, batch_size=2), 0)
+            # the other worker finishes the batches it was making
+            cr.execute("DELETE FROM customer_offer_batch WHERE NOT failed")
+            Batch._complete_plan()
+            cr.execute("SELECT count(*) FROM customer_offer_batch WHERE failed")
+            self.assertEqual(cr.fetchone()[0], 1)
+            self.assertFalse(env["customer.offer"]._get_served_through())
+
     def test_killed_run_resumes_where_it_stopped(self):
         Cron = type(self.env["ir.cron"])
         commit = Cron._commit_progress
