@@ -406,10 +406,11 @@ class CustomerOffer(models.Model):
 
     @api.model
     def _set_served_through(self, day):
-        """Record that a complete run served ``day``: never moved back, nor on
-        to a future day (a manager's run of another day serves that day's
-        occasions only)."""
-        if day <= fields.Date.today() + timedelta(days=1):
+        """Record that a complete run served ``day``: only a run that sees every
+        client (the superuser's: the scheduled actions; an agent's run serves
+        their book), never moved back, nor on to a future day (a manager's run
+        of another day serves that day's occasions only)."""
+        if self.env.su and day <= fields.Date.today() + timedelta(days=1):
             self._set_run_day(SERVED_THROUGH, day, forward_only=True)
 
     @api.model

@@ -86,6 +86,14 @@ class TestNoMissedOccasion(OfferCommon):
         self.Offer.generate_offers(date(2031, 12, 11))
         self.assertEqual(self.Offer._get_served_through(), date(2026, 12, 2))
 
+    def test_agent_run_records_no_served_day(self):
+        """An agent's run serves their own book only: the other clients' days
+        are still to serve."""
+        self.Offer.with_user(self.agent_a).generate_offers()
+        self.assertFalse(self.Offer._get_served_through())
+        self.Offer.generate_offers()
+        self.assertTrue(self.Offer._get_served_through())
+
     def test_missed_month_past_its_validity_is_not_offered(self):
         self._template(
             "December",
