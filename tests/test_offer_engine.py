@@ -406,7 +406,6 @@ class TestOfferWorkers(CommittedClientsCase):
                 "UPDATE customer_offer_batch SET failed = TRUE "
                 "WHERE id = (SELECT min(id) FROM customer_offer_batch)"
             )
-            cr.commit()
             self.assertEqual(Batch._plan(day, batch_size=2), 0)
             # the other worker finishes the batches it was making
             cr.execute("DELETE FROM customer_offer_batch WHERE NOT failed")
