@@ -1,3 +1,4 @@
+from . import customer_client_record
 from . import customer_portfolio
 from . import customer_income_record
 from . import customer_income_trend

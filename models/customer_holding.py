@@ -8,13 +8,6 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL, format_date
 
-from ..tools.access import (
-    check_manager_fields,
-    check_onchange_targets,
-    check_target_access,
-    check_targets_access,
-)
-
 _logger = logging.getLogger(__name__)
 
 HOLDING_STATES = [("active", "Active"), ("ended", "Ended")]
@@ -35,7 +28,7 @@ class CustomerHolding(models.Model):
 
     _name = "customer.holding"
     _description = "Client Holding"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "customer.client.record"]
     _order = "date_end, id desc"
     _check_company_auto = True
 
@@ -216,22 +209,8 @@ class CustomerHolding(models.Model):
                     )
                 )
 
-    def onchange(self, values, field_names, fields_spec):
-        check_onchange_targets(self, values, ["partner_id"])
-        return super().onchange(values, field_names, fields_spec)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        # the rules check the holding, not the client it is put on
-        check_targets_access(self, vals_list, "partner_id")
-        for vals in vals_list:
-            check_manager_fields(self, vals, SYSTEM_FIELDS)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        check_target_access(self, vals, "partner_id")
-        check_manager_fields(self, vals, SYSTEM_FIELDS)
-        return super().write(vals)
+    def _get_manager_fields(self, vals):
+        return SYSTEM_FIELDS
 
     # ------------------------------------------------------------
     # Actions

@@ -1,13 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools.access import (
-    check_manager_fields,
-    check_onchange_targets,
-    check_target_access,
-    check_targets_access,
-)
-
 TREND_INPUTS = {"partner_id", "date", "amount", "currency_id"}
 
 
@@ -15,6 +8,7 @@ class CustomerIncomeRecord(models.Model):
     """A client's declared income at a given date."""
 
     _name = "customer.income.record"
+    _inherit = ["customer.client.record"]
     _description = "Client Income Record"
     _order = "date desc, id desc"
     _rec_name = "partner_id"
@@ -69,23 +63,13 @@ class CustomerIncomeRecord(models.Model):
                     )
                 )
 
-    def onchange(self, values, field_names, fields_spec):
-        check_onchange_targets(self, values, ["partner_id"])
-        return super().onchange(values, field_names, fields_spec)
-
     @api.model_create_multi
     def create(self, vals_list):
-        # the rules check the record, not the client it is put on
-        check_targets_access(self, vals_list, "partner_id")
-        for vals in vals_list:
-            check_manager_fields(self, vals, {"company_id"})
         records = super().create(vals_list)
         records.partner_id._refresh_income_trend()
         return records
 
     def write(self, vals):
-        check_target_access(self, vals, "partner_id")
-        check_manager_fields(self, vals, {"company_id"})
         partners = self.partner_id
         result = super().write(vals)
         if TREND_INPUTS & vals.keys():

@@ -1,13 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools.access import (
-    check_manager_fields,
-    check_onchange_targets,
-    check_target_access,
-    check_targets_access,
-)
-
 LIFE_EVENT_TYPES = [
     ("marriage", "Marriage"),
     ("divorce", "Divorce"),
@@ -26,6 +19,7 @@ class CustomerLifeEvent(models.Model):
     """A dated event in a client's life or consumption."""
 
     _name = "customer.life.event"
+    _inherit = ["customer.client.record"]
     _description = "Client Life Event"
     _order = "date desc, id desc"
     _rec_name = "event_type"
@@ -67,22 +61,9 @@ class CustomerLifeEvent(models.Model):
                     )
                 )
 
-    def onchange(self, values, field_names, fields_spec):
-        check_onchange_targets(self, values, ["partner_id"])
-        return super().onchange(values, field_names, fields_spec)
-
     @api.model_create_multi
     def create(self, vals_list):
-        # the rules check the record, not the client it is put on
-        check_targets_access(self, vals_list, "partner_id")
-        for vals in vals_list:
-            check_manager_fields(self, vals, {"company_id"})
         events = super().create(vals_list)
         events.partner_id._on_life_events_created(events)
         self.env["customer.offer"]._generate_life_event_offers(events)
         return events
-
-    def write(self, vals):
-        check_target_access(self, vals, "partner_id")
-        check_manager_fields(self, vals, {"company_id"})
-        return super().write(vals)

@@ -12,13 +12,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-from ..tools.access import (
-    check_manager_fields,
-    check_onchange_targets,
-    check_target_access,
-    check_targets_access,
-    is_portfolio_manager,
-)
+from ..tools.access import is_portfolio_manager
 from .customer_offer_template import DATE_TRIGGERS
 from .ir_qweb import QWEB_CACHE_KEY
 
@@ -71,7 +65,7 @@ class CustomerOffer(models.Model):
 
     _name = "customer.offer"
     _description = "Client Offer"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "customer.client.record"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
@@ -170,7 +164,13 @@ class CustomerOffer(models.Model):
         readonly=False,
         precompute=True,
     )
-    coupon_code = fields.Char(copy=False, readonly=True)
+    coupon_code = fields.Char(
+        compute="_compute_coupon_code",
+        store=True,
+        precompute=True,
+        copy=False,
+        readonly=True,
+    )
     acceptance_rate = fields.Float(
         string="Acceptance Rate (%)",
         compute="_compute_acceptance_rate",
@@ -210,6 +210,13 @@ class CustomerOffer(models.Model):
                 offer.date_start + timedelta(days=max(template.validity_days, 1) - 1)
             )
 
+    @api.depends("template_id")
+    def _compute_coupon_code(self):
+        """A coupon's offer gets a code of its own when made, and keeps it."""
+        for offer in self:
+            if not offer.coupon_code and offer.template_id.offer_category == "coupon":
+                offer.coupon_code = new_coupon_code()
+
     @api.depends("state")
     def _compute_acceptance_rate(self):
         for offer in self:
@@ -227,35 +234,18 @@ class CustomerOffer(models.Model):
                     )
                 )
 
-    def onchange(self, values, field_names, fields_spec):
-        check_onchange_targets(self, values, ["partner_id"])
-        return super().onchange(values, field_names, fields_spec)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        # the same answer whether the client has this occasion or not
-        check_targets_access(self, vals_list, "partner_id")
-        for vals in vals_list:
-            # every offer starts as a draft
-            draft = vals.get("state") == "draft"
-            check_manager_fields(
-                self, vals, SYSTEM_FIELDS - {"state"} if draft else SYSTEM_FIELDS
-            )
-        template_ids = [
-            vals["template_id"] for vals in vals_list if "template_id" in vals
-        ]
-        templates = self.env["customer.offer.template"].browse(template_ids)
-        coupon_ids = set(templates.filtered(lambda t: t.offer_category == "coupon").ids)
-        for vals in vals_list:
-            if vals.get("template_id") in coupon_ids and not vals.get("coupon_code"):
-                vals["coupon_code"] = new_coupon_code()
-        return super().create(vals_list)
+    def _get_manager_fields(self, vals):
+        if self:
+            # an agent cannot move an offer to another client or template (a
+            # manager's correction keeps its occasion); the state moves by the
+            # actions
+            return SYSTEM_FIELDS | {"partner_id", "template_id"}
+        # every offer starts as a draft
+        return (
+            SYSTEM_FIELDS - {"state"} if vals.get("state") == "draft" else SYSTEM_FIELDS
+        )
 
     def write(self, vals):
-        # an agent cannot move an offer to another client or template (a
-        # manager's correction keeps its occasion); its state moves by the actions
-        check_manager_fields(self, vals, SYSTEM_FIELDS | {"partner_id", "template_id"})
-        check_target_access(self, vals, "partner_id")
         res = super().write(vals)
         if vals.get("state") in ANSWERED_STATES + MOOT_STATES:
             self._close_activities(vals["state"])

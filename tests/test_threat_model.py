@@ -176,6 +176,9 @@ AGENT_WRITES = {
 # "orm": an override of the ORM, checked by the CRUD table above.
 MANAGER, AGENT, WINDOW, ORM = "manager", "agent", "window", "orm"
 METHODS = {
+    ("customer.client.record", "onchange"): ORM,
+    ("customer.client.record", "create"): ORM,
+    ("customer.client.record", "write"): ORM,
     ("customer.income.record", "onchange"): ORM,
     ("customer.income.record", "create"): ORM,
     ("customer.income.record", "write"): ORM,
